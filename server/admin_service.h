@@ -1,0 +1,34 @@
+// kensho.v1.Admin over the gRPC callback API: status for operators.
+#ifndef KENSHO_SERVER_ADMIN_SERVICE_H_
+#define KENSHO_SERVER_ADMIN_SERVICE_H_
+
+#include "proto/kensho.grpc.pb.h"
+#include "server/server_state.h"
+
+namespace kensho::server {
+
+class AdminService final : public v1::Admin::CallbackService {
+ public:
+  explicit AdminService(const ServerState* state) : state_(state) {}
+
+  grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
+                                      const v1::GetStatusRequest* request,
+                                      v1::ServerStatus* response) override;
+  grpc::ServerUnaryReactor* RefreshRevocation(
+      grpc::CallbackServerContext* context, const v1::RefreshRevocationRequest* request,
+      v1::RefreshRevocationResponse* response) override;
+  grpc::ServerUnaryReactor* ImportCrl(grpc::CallbackServerContext* context,
+                                      const v1::ImportCrlRequest* request,
+                                      v1::ImportCrlResponse* response) override;
+
+ private:
+  const ServerState* state_;
+};
+
+// Fills `status` from `state`; separate from the reactor so it is testable
+// without gRPC.
+void FillServerStatus(const ServerState& state, v1::ServerStatus* status);
+
+}  // namespace kensho::server
+
+#endif  // KENSHO_SERVER_ADMIN_SERVICE_H_

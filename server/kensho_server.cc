@@ -1,0 +1,112 @@
+#include "server/kensho_server.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/admin_service.h"
+#include "server/grpc_log_capture.h"
+#include "server/server_options.h"
+#include "server/server_state.h"
+#include "server/validator_service.h"
+
+namespace kensho::server {
+namespace {
+
+absl::Status MakeDirs(const std::string& path) {
+  std::string partial;
+  for (size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || (path[i] == '/' && i > 0)) {
+      partial = path.substr(0, i);
+      if (::mkdir(partial.c_str(), 0750) != 0 && errno != EEXIST) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("data_dir: cannot create ", partial, ": ", std::strerror(errno)));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<verify::TrustProfileSpec> ProfileSpecs(const v1::ServerConfig& config) {
+  std::vector<verify::TrustProfileSpec> specs;
+  for (const auto& p : config.trust_profiles()) {
+    verify::TrustProfileSpec spec;
+    spec.name = p.name();
+    spec.anchor_files.assign(p.anchor_files().begin(), p.anchor_files().end());
+    spec.intermediate_files.assign(p.intermediate_files().begin(), p.intermediate_files().end());
+    spec.allow_test_roots = p.allow_test_roots();
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
+    const v1::ServerConfig& config, absl::Time now) {
+  if (absl::Status s = MakeDirs(config.data_dir()); !s.ok()) return s;
+
+  auto trust = verify::TrustStore::Create(ProfileSpecs(config));
+  if (!trust.ok()) return trust.status();
+
+  auto store = cache::RocksStore::Open(config.data_dir() + "/rocksdb");
+  if (!store.ok()) return store.status();
+
+  std::unique_ptr<KenshoServer> server(new KenshoServer());
+  server->state_ =
+      std::make_unique<ServerState>(config, *std::move(trust), *std::move(store), now);
+  server->validator_ = std::make_unique<ValidatorService>(server->state_.get());
+  server->admin_ = std::make_unique<AdminService>(server->state_.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which lets a second kensho bind a
+  // port that is already serving; a port in use must be a startup error.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  int port = 0;
+  builder.AddListeningPort(config.listen(), grpc::InsecureServerCredentials(), &port);
+  // Oversize requests are refused by gRPC itself with RESOURCE_EXHAUSTED.
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits().max_message_bytes()));
+  builder.SetMaxSendMessageSize(static_cast<int>(config.limits().max_message_bytes()));
+  builder.RegisterService(server->validator_.get());
+  builder.RegisterService(server->admin_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || port == 0) {
+    std::string cause = LastGrpcError();
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", config.listen(), cause.empty() ? "" : ": ", cause));
+  }
+  auto hp = ParseHostPort(config.listen());
+  server->listen_address_ = hp->host.find(':') != std::string::npos
+                                ? absl::StrCat("[", hp->host, "]:", port)
+                                : absl::StrCat(hp->host, ":", port);
+
+  v1::ServerStatus status;
+  FillServerStatus(*server->state_, &status);
+  grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
+  health->SetServingStatus(status.serving());
+  return server;
+}
+
+void KenshoServer::Shutdown(absl::Duration grace) {
+  if (server_ == nullptr) return;
+  if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+  server_.reset();
+}
+
+KenshoServer::~KenshoServer() { Shutdown(absl::ZeroDuration()); }
+
+}  // namespace kensho::server

@@ -1,0 +1,50 @@
+// The kensho process: loads trust and storage, serves kensho.v1 with the
+// standard health service and server reflection, and shuts down gracefully.
+#ifndef KENSHO_SERVER_KENSHO_SERVER_H_
+#define KENSHO_SERVER_KENSHO_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "proto/config.pb.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace kensho::server {
+
+class AdminService;
+class ServerState;
+class ValidatorService;
+
+class KenshoServer {
+ public:
+  // Loads everything `config` names and starts listening. Errors are one
+  // line each, naming what failed (a trust file, the data folder, the port).
+  static absl::StatusOr<std::unique_ptr<KenshoServer>> Start(const v1::ServerConfig& config,
+                                                             absl::Time now);
+  ~KenshoServer();
+
+  // "HOST:PORT" with the port actually bound (for --listen=HOST:0).
+  const std::string& listen_address() const { return listen_address_; }
+
+  // Health goes NOT_SERVING, new calls are refused, in-flight calls get
+  // until `grace` to finish, then the rest are cancelled.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  KenshoServer() = default;
+
+  std::unique_ptr<ServerState> state_;
+  std::unique_ptr<ValidatorService> validator_;
+  std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string listen_address_;
+};
+
+}  // namespace kensho::server
+
+#endif  // KENSHO_SERVER_KENSHO_SERVER_H_

@@ -1,0 +1,146 @@
+#include "server/server_options.h"
+
+#include <arpa/inet.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/file_io.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace kensho::server {
+namespace {
+
+// Collects the parser's messages instead of letting protobuf log them, so a
+// bad config gives one clear line.
+class ErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (first_.empty()) first_ = absl::StrCat("line ", line + 1, ":", column + 1, ": ", message);
+  }
+  void AddWarning(int, int, const std::string&) override {}
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+};
+
+absl::Status CheckListen(const char* field, const std::string& value, bool required) {
+  if (value.empty() && !required) return absl::OkStatus();
+  auto hp = ParseHostPort(value);
+  if (!hp.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", hp.status().message()));
+  }
+  // Until TLS lands (issue 8), only loopback may listen: anything else would
+  // expose personal data and verification to the network unauthenticated.
+  if (!IsLoopbackHost(hp->host)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": '", value,
+        "' is not a loopback address; listening beyond loopback needs TLS, "
+        "which this build does not configure"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<HostPort> ParseHostPort(const std::string& text) {
+  std::string host;
+  std::string port_text;
+  if (!text.empty() && text[0] == '[') {
+    size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not [IPv6]:PORT"));
+    }
+    host = text.substr(1, close - 1);
+    port_text = text.substr(close + 2);
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon == std::string::npos || text.find(':') != colon) {
+      return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not HOST:PORT"));
+    }
+    host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  }
+  int port = -1;
+  if (host.empty() || !absl::SimpleAtoi(port_text, &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "' is not HOST:PORT with a port from 0 to 65535"));
+  }
+  return HostPort{host, port};
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6;
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    return IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  return false;
+}
+
+absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path,
+                                                  const FlagOverrides& flags) {
+  v1::ServerConfig config;
+  if (!config_path.empty()) {
+    auto text = ReadFileBounded(config_path, 1 << 20);
+    if (!text.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config: ", text.status().message()));
+    }
+    google::protobuf::TextFormat::Parser parser;
+    ErrorCollector errors;
+    parser.RecordErrorsTo(&errors);
+    if (!parser.ParseFromString(*text, &config)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config ", config_path, ": ", errors.first()));
+    }
+  }
+  if (flags.listen) config.set_listen(*flags.listen);
+  if (flags.data_dir) config.set_data_dir(*flags.data_dir);
+  if (flags.metrics_listen) config.set_metrics_listen(*flags.metrics_listen);
+  if (flags.demo) config.set_demo(*flags.demo);
+
+  if (config.listen().empty()) config.set_listen(kDefaultListen);
+  if (config.data_dir().empty()) config.set_data_dir(kDefaultDataDir);
+  auto* limits = config.mutable_limits();
+  if (limits->max_message_bytes() == 0) limits->set_max_message_bytes(kDefaultMaxMessageBytes);
+  if (limits->max_content_bytes() == 0) limits->set_max_content_bytes(kDefaultMaxContentBytes);
+
+  if (absl::Status s = CheckListen("listen", config.listen(), true); !s.ok()) return s;
+  if (absl::Status s = CheckListen("metrics_listen", config.metrics_listen(), false); !s.ok()) {
+    return s;
+  }
+  if (limits->max_message_bytes() < 1024 || limits->max_message_bytes() > (1LL << 30)) {
+    return absl::InvalidArgumentError(
+        "limits.max_message_bytes: must be between 1024 and 1073741824");
+  }
+  if (limits->max_content_bytes() < 1 || limits->max_content_bytes() > limits->max_message_bytes()) {
+    return absl::InvalidArgumentError(
+        "limits.max_content_bytes: must be positive and at most limits.max_message_bytes");
+  }
+  for (int i = 0; i < config.trust_profiles_size(); ++i) {
+    const auto& p = config.trust_profiles(i);
+    if (p.name().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("trust_profiles[", i, "].name: empty"));
+    }
+    if (p.anchor_files().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("trust_profiles[", i, "] '", p.name(), "'.anchor_files: empty"));
+    }
+  }
+  if (!config.demo() && config.trust_profiles().empty()) {
+    return absl::InvalidArgumentError(
+        "trust_profiles: none configured (give a --config file with trust profiles, "
+        "or run with --demo)");
+  }
+  return config;
+}
+
+}  // namespace kensho::server

@@ -1,0 +1,39 @@
+// kensho.v1.Validator over the gRPC callback API. The reactors only translate
+// between proto and the handler; the logic lives outside gRPC.
+#ifndef KENSHO_SERVER_VALIDATOR_SERVICE_H_
+#define KENSHO_SERVER_VALIDATOR_SERVICE_H_
+
+#include "proto/kensho.grpc.pb.h"
+#include "server/server_state.h"
+
+namespace kensho::server {
+
+class ValidatorService final : public v1::Validator::CallbackService {
+ public:
+  explicit ValidatorService(const ServerState* state) : state_(state) {}
+
+  grpc::ServerUnaryReactor* VerifySignedDocument(
+      grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
+      v1::Verdict* response) override;
+  grpc::ServerUnaryReactor* IssueChallenge(grpc::CallbackServerContext* context,
+                                           const v1::IssueChallengeRequest* request,
+                                           v1::Challenge* response) override;
+  grpc::ServerUnaryReactor* VerifyAuthAssertion(
+      grpc::CallbackServerContext* context, const v1::VerifyAuthAssertionRequest* request,
+      v1::Verdict* response) override;
+  grpc::ServerUnaryReactor* ValidateCertificate(
+      grpc::CallbackServerContext* context, const v1::ValidateCertificateRequest* request,
+      v1::Verdict* response) override;
+  grpc::ServerUnaryReactor* VerifyBatch(grpc::CallbackServerContext* context,
+                                        const v1::VerifyBatchRequest* request,
+                                        v1::VerifyBatchResponse* response) override;
+  grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse>* VerifyStream(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  const ServerState* state_;
+};
+
+}  // namespace kensho::server
+
+#endif  // KENSHO_SERVER_VALIDATOR_SERVICE_H_
