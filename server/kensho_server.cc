@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/admin_service.h"
+#include "server/demo_world.h"
 #include "server/grpc_log_capture.h"
 #include "server/server_options.h"
 #include "server/server_state.h"
@@ -53,8 +54,12 @@ std::vector<verify::TrustProfileSpec> ProfileSpecs(const v1::ServerConfig& confi
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
-    const v1::ServerConfig& config, absl::Time now) {
+    const v1::ServerConfig& given_config, absl::Time now) {
+  v1::ServerConfig config = given_config;
   if (absl::Status s = MakeDirs(config.data_dir()); !s.ok()) return s;
+  if (config.demo()) {
+    if (absl::Status s = PrepareDemoWorld(&config, now); !s.ok()) return s;
+  }
 
   auto trust = verify::TrustStore::Create(ProfileSpecs(config));
   if (!trust.ok()) return trust.status();

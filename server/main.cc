@@ -18,7 +18,7 @@ ABSL_FLAG(std::string, listen, "", "gRPC HOST:PORT (default 127.0.0.1:50051; por
 ABSL_FLAG(std::string, config, "", "config file (textproto, see proto/config.proto)");
 ABSL_FLAG(std::string, data_dir, "", "RocksDB and generated demo data (default ./data)");
 ABSL_FLAG(std::string, metrics_listen, "", "HTTP HOST:PORT for /metrics and the dashboard");
-ABSL_FLAG(std::optional<bool>, demo, std::nullopt,
+ABSL_FLAG(bool, demo, false,
           "serve a generated demo JPKI world from the data dir, on loopback");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "on SIGTERM/SIGINT, how long in-flight calls may take to finish");
@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
   flags.listen = FlagIfSet(absl::GetFlag(FLAGS_listen));
   flags.data_dir = FlagIfSet(absl::GetFlag(FLAGS_data_dir));
   flags.metrics_listen = FlagIfSet(absl::GetFlag(FLAGS_metrics_listen));
-  flags.demo = absl::GetFlag(FLAGS_demo);
+  // --demo can only switch demo mode on: a config file never needs it off.
+  if (absl::GetFlag(FLAGS_demo)) flags.demo = true;
   auto config = kensho::server::LoadServerConfig(absl::GetFlag(FLAGS_config), flags);
   if (!config.ok()) return Fail(std::string(config.status().message()));
   if (absl::GetFlag(FLAGS_shutdown_grace_seconds) < 0) {

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -111,7 +113,10 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
   if (config.data_dir().empty()) config.set_data_dir(kDefaultDataDir);
   auto* limits = config.mutable_limits();
   if (limits->max_message_bytes() == 0) limits->set_max_message_bytes(kDefaultMaxMessageBytes);
-  if (limits->max_content_bytes() == 0) limits->set_max_content_bytes(kDefaultMaxContentBytes);
+  if (limits->max_content_bytes() == 0) {
+    limits->set_max_content_bytes(
+        std::min<int64_t>(kDefaultMaxContentBytes, limits->max_message_bytes()));
+  }
 
   if (absl::Status s = CheckListen("listen", config.listen(), true); !s.ok()) return s;
   if (absl::Status s = CheckListen("metrics_listen", config.metrics_listen(), false); !s.ok()) {

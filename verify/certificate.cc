@@ -25,7 +25,7 @@ std::string NameToString(const X509_NAME* name) {
   BIO* bio = BIO_new(BIO_s_mem());
   if (bio == nullptr) return "";
   X509_NAME_print_ex(bio, name, 0,
-                     (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) | ASN1_STRFLGS_UTF8_CONVERT);
+                     (XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB & ~XN_FLAG_SPC_EQ) | ASN1_STRFLGS_UTF8_CONVERT);
   char* data = nullptr;
   long len = BIO_get_mem_data(bio, &data);
   std::string out(data, static_cast<size_t>(len));

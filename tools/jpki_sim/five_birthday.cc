@@ -50,8 +50,10 @@ absl::Time FiveBirthdayNotAfter(absl::CivilDay birth, absl::CivilDay issue_day) 
 
 int AgeOn(absl::CivilDay birth, absl::CivilDay day) {
   int age = static_cast<int>(day.year() - birth.year());
-  // 29 Feb births turn a year older on 28 Feb in common years (as in the rule above).
-  if (day < BirthdayInYear(birth, day.year())) --age;
+  // Japanese law: the new age holds from the anniversary; for a 29 February
+  // birth in a common year that is 1 March (the period ends with February).
+  absl::CivilDay anniversary(day.year(), birth.month(), birth.day());  // 29 Feb normalizes to 1 Mar
+  if (day < anniversary) --age;
   return age;
 }
 

@@ -39,7 +39,9 @@ absl::Time EndOfJstDay(absl::CivilDay day);
 // notAfter for a certificate issued on `issue_day` to someone born on `birth`.
 absl::Time FiveBirthdayNotAfter(absl::CivilDay birth, absl::CivilDay issue_day);
 
-// Age in whole years on `day`.
+// Age in whole years on `day` (the new age holds from the anniversary; for a
+// 29 February birth in a common year from 1 March, as jpki/ and the law have
+// it). Used for the "signature certificates from 15" rule.
 int AgeOn(absl::CivilDay birth, absl::CivilDay day);
 
 }  // namespace kensho::sim

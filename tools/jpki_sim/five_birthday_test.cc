@@ -64,7 +64,9 @@ TEST(FiveBirthdayTest, Helpers) {
   EXPECT_EQ(SubtractMonths(CivilDay(2024, 1, 15), -13), CivilDay(2025, 2, 15));
   EXPECT_EQ(AgeOn(CivilDay(2011, 4, 2), CivilDay(2026, 4, 1)), 14);
   EXPECT_EQ(AgeOn(CivilDay(2011, 4, 2), CivilDay(2026, 4, 2)), 15);
-  EXPECT_EQ(AgeOn(CivilDay(2000, 2, 29), CivilDay(2015, 2, 28)), 15);
+  EXPECT_EQ(AgeOn(CivilDay(2000, 2, 29), CivilDay(2015, 2, 28)), 14);
+  EXPECT_EQ(AgeOn(CivilDay(2000, 2, 29), CivilDay(2015, 3, 1)), 15);
+  EXPECT_EQ(AgeOn(CivilDay(2000, 2, 29), CivilDay(2016, 2, 29)), 16);
 }
 
 }  // namespace
