@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -19,7 +21,9 @@
 #include "server/grpc_log_capture.h"
 #include "server/server_options.h"
 #include "server/server_state.h"
+#include "server/validator_handler.h"
 #include "server/validator_service.h"
+#include "server/worker_pool.h"
 
 namespace kensho::server {
 namespace {
@@ -70,7 +74,17 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   std::unique_ptr<KenshoServer> server(new KenshoServer());
   server->state_ =
       std::make_unique<ServerState>(config, *std::move(trust), *std::move(store), now);
-  server->validator_ = std::make_unique<ValidatorService>(server->state_.get());
+  verify::EngineOptions engine_options;
+  engine_options.max_content_bytes = config.limits().max_content_bytes();
+  auto engine = std::make_unique<verify::Engine>(server->state_->trust_store(), engine_options);
+  server->state_->set_engine(engine.get());
+  server->handler_ = std::make_unique<ValidatorHandler>(
+      std::move(engine), /*subject_allowed=*/config.allow_subject_without_authentication(),
+      [] { return absl::Now(); });
+  const int threads = std::max(2u, std::thread::hardware_concurrency());
+  server->pool_ = std::make_unique<WorkerPool>(threads, /*max_queue=*/4096);
+  server->validator_ =
+      std::make_unique<ValidatorService>(server->handler_.get(), server->pool_.get());
   server->admin_ = std::make_unique<AdminService>(server->state_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -110,6 +124,7 @@ void KenshoServer::Shutdown(absl::Duration grace) {
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   server_.reset();
+  pool_.reset();  // after gRPC: no reactor can submit any more
 }
 
 KenshoServer::~KenshoServer() { Shutdown(absl::ZeroDuration()); }

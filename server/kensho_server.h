@@ -18,7 +18,9 @@ namespace kensho::server {
 
 class AdminService;
 class ServerState;
+class ValidatorHandler;
 class ValidatorService;
+class WorkerPool;
 
 class KenshoServer {
  public:
@@ -39,6 +41,8 @@ class KenshoServer {
   KenshoServer() = default;
 
   std::unique_ptr<ServerState> state_;
+  std::unique_ptr<ValidatorHandler> handler_;
+  std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<ValidatorService> validator_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "cache/rocks_store.h"
 #include "proto/config.pb.h"
+#include "verify/engine.h"
 #include "verify/trust_store.h"
 
 namespace kensho::server {
@@ -37,12 +38,17 @@ class ServerState {
   cache::RocksStore* store() const { return store_.get(); }
   absl::Time started_at() const { return started_at_; }
 
+  // Set once before serving; read for status pages.
+  void set_engine(const verify::Engine* engine) { engine_ = engine; }
+  const verify::Engine* engine() const { return engine_; }
+
  private:
   const v1::ServerConfig config_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const verify::TrustStore> trust_ ABSL_GUARDED_BY(mu_);
   const std::unique_ptr<cache::RocksStore> store_;
   const absl::Time started_at_;
+  const verify::Engine* engine_ = nullptr;
 };
 
 }  // namespace kensho::server

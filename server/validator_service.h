@@ -1,16 +1,20 @@
 // kensho.v1.Validator over the gRPC callback API. The reactors only translate
-// between proto and the handler; the logic lives outside gRPC.
+// between gRPC and ValidatorHandler; batch and stream items run on a bounded
+// worker pool.
 #ifndef KENSHO_SERVER_VALIDATOR_SERVICE_H_
 #define KENSHO_SERVER_VALIDATOR_SERVICE_H_
 
 #include "proto/kensho.grpc.pb.h"
-#include "server/server_state.h"
+#include "server/validator_handler.h"
+#include "server/worker_pool.h"
 
 namespace kensho::server {
 
 class ValidatorService final : public v1::Validator::CallbackService {
  public:
-  explicit ValidatorService(const ServerState* state) : state_(state) {}
+  // Both must outlive the service.
+  ValidatorService(ValidatorHandler* handler, WorkerPool* pool)
+      : handler_(handler), pool_(pool) {}
 
   grpc::ServerUnaryReactor* VerifySignedDocument(
       grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
@@ -31,7 +35,8 @@ class ValidatorService final : public v1::Validator::CallbackService {
       grpc::CallbackServerContext* context) override;
 
  private:
-  const ServerState* state_;
+  ValidatorHandler* handler_;
+  WorkerPool* pool_;
 };
 
 }  // namespace kensho::server

@@ -1,0 +1,115 @@
+#include "server/validator_handler.h"
+
+#include "server/proto_time.h"
+#include "server/request_checks.h"
+#include "server/verdict_proto.h"
+
+namespace kensho::server {
+
+ValidatorHandler::ValidatorHandler(std::unique_ptr<verify::Engine> engine, bool subject_allowed,
+                                   Clock clock)
+    : engine_(std::move(engine)), subject_allowed_(subject_allowed), clock_(std::move(clock)) {}
+
+absl::StatusOr<v1::Verdict> ValidatorHandler::VerifySignedDocument(
+    const v1::VerifySignedDocumentRequest& r) {
+  if (absl::Status s = CheckRequest(r); !s.ok()) return s;
+  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed_);
+  absl::StatusOr<verify::Verdict> verdict;
+  if (r.has_raw()) {
+    auto alg = FromProto(r.raw().algorithm());
+    if (!alg.ok()) return alg.status();
+    std::optional<absl::string_view> data, digest;
+    if (r.raw().signed_case() == v1::RawSignature::kData) data = r.raw().data();
+    if (r.raw().signed_case() == v1::RawSignature::kDigest) digest = r.raw().digest();
+    verdict = engine_->VerifyRawSignature(r.raw().certificate(), data, digest, *alg,
+                                          r.raw().signature(), options);
+  } else {
+    verdict = engine_->VerifySignedDocument(r.cms(), r.detached_content(), options);
+  }
+  if (!verdict.ok()) return verdict.status();
+  v1::Verdict out;
+  ToProto(*verdict, r.policy().include_trace(), &out);
+  return out;
+}
+
+absl::StatusOr<v1::Challenge> ValidatorHandler::IssueChallenge() {
+  auto issued = engine_->challenges().Issue(clock_());
+  if (!issued.ok()) return issued.status();
+  v1::Challenge c;
+  c.set_nonce(issued->nonce);
+  ToProto(issued->expires_at, c.mutable_expires_at());
+  return c;
+}
+
+absl::StatusOr<v1::Verdict> ValidatorHandler::VerifyAuthAssertion(
+    const v1::VerifyAuthAssertionRequest& r) {
+  if (absl::Status s = CheckRequest(r); !s.ok()) return s;
+  // The card signs with RSA PKCS#1 v1.5 over SHA-256: the default.
+  auto alg = r.algorithm() == v1::SIGNATURE_ALGORITHM_UNSPECIFIED
+                 ? absl::StatusOr<verify::SignatureAlgorithm>(
+                       verify::SignatureAlgorithm::kRsaPkcs1Sha256)
+                 : FromProto(r.algorithm());
+  if (!alg.ok()) return alg.status();
+  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed_);
+  // The nonce's expiry is judged at the real time, whatever validation time
+  // the caller asked for the certificate.
+  options.validation_time = clock_();
+  if (r.policy().has_validation_time()) {
+    // A login is always now: a past validation time would let an expired
+    // certificate log in.
+    return absl::InvalidArgumentError(
+        "policy.validation_time: not allowed for a login; it is always now");
+  }
+  auto verdict =
+      engine_->VerifyAuthAssertion(r.nonce(), r.certificate(), r.signature(), *alg, options);
+  if (!verdict.ok()) return verdict.status();
+  v1::Verdict out;
+  ToProto(*verdict, r.policy().include_trace(), &out);
+  return out;
+}
+
+absl::StatusOr<v1::Verdict> ValidatorHandler::ValidateCertificate(
+    const v1::ValidateCertificateRequest& r) {
+  if (absl::Status s = CheckRequest(r); !s.ok()) return s;
+  if (r.intermediates_size() > 16) {
+    return absl::InvalidArgumentError("intermediates: at most 16");
+  }
+  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed_);
+  std::vector<absl::string_view> intermediates(r.intermediates().begin(),
+                                               r.intermediates().end());
+  auto verdict =
+      engine_->ValidateCertificate(r.certificate(), intermediates, FromProto(r.usage()), options);
+  if (!verdict.ok()) return verdict.status();
+  v1::Verdict out;
+  ToProto(*verdict, r.policy().include_trace(), &out);
+  return out;
+}
+
+v1::VerifyResponse ValidatorHandler::VerifyItem(const v1::VerifyRequest& r) {
+  v1::VerifyResponse out;
+  out.set_id(r.id());
+  absl::StatusOr<v1::Verdict> verdict;
+  switch (r.item_case()) {
+    case v1::VerifyRequest::kSignedDocument:
+      verdict = VerifySignedDocument(r.signed_document());
+      break;
+    case v1::VerifyRequest::kAuthAssertion:
+      verdict = VerifyAuthAssertion(r.auth_assertion());
+      break;
+    case v1::VerifyRequest::kCertificate:
+      verdict = ValidateCertificate(r.certificate());
+      break;
+    case v1::VerifyRequest::ITEM_NOT_SET:
+      verdict = CheckRequest(r);
+      break;
+  }
+  if (verdict.ok()) {
+    *out.mutable_verdict() = *std::move(verdict);
+  } else {
+    out.mutable_error()->set_code(static_cast<int>(verdict.status().code()));
+    out.mutable_error()->set_message(std::string(verdict.status().message()));
+  }
+  return out;
+}
+
+}  // namespace kensho::server

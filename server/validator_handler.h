@@ -1,0 +1,41 @@
+// The logic behind kensho.v1.Validator, without gRPC: checks a request,
+// resolves its policy, runs the engine and builds the proto verdict.
+// Thread-safe.
+#ifndef KENSHO_SERVER_VALIDATOR_HANDLER_H_
+#define KENSHO_SERVER_VALIDATOR_HANDLER_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "proto/kensho.pb.h"
+#include "verify/engine.h"
+
+namespace kensho::server {
+
+class ValidatorHandler {
+ public:
+  using Clock = std::function<absl::Time()>;
+  // `subject_allowed`: the server-wide switch for releasing the basic 4
+  // (off by default until per-caller authorization exists).
+  ValidatorHandler(std::unique_ptr<verify::Engine> engine, bool subject_allowed, Clock clock);
+
+  absl::StatusOr<v1::Verdict> VerifySignedDocument(const v1::VerifySignedDocumentRequest& r);
+  absl::StatusOr<v1::Challenge> IssueChallenge();
+  absl::StatusOr<v1::Verdict> VerifyAuthAssertion(const v1::VerifyAuthAssertionRequest& r);
+  absl::StatusOr<v1::Verdict> ValidateCertificate(const v1::ValidateCertificateRequest& r);
+  // One batch/stream item: a verdict or an ItemError, with the id kept.
+  v1::VerifyResponse VerifyItem(const v1::VerifyRequest& r);
+
+  verify::Engine& engine() { return *engine_; }
+
+ private:
+  std::unique_ptr<verify::Engine> engine_;
+  const bool subject_allowed_;
+  const Clock clock_;
+};
+
+}  // namespace kensho::server
+
+#endif  // KENSHO_SERVER_VALIDATOR_HANDLER_H_

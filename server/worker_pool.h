@@ -1,0 +1,38 @@
+// A fixed set of threads with a bounded queue, for VerifyBatch and
+// VerifyStream items. Past the queue's limit TrySubmit refuses at once, so
+// overload is shed (RESOURCE_EXHAUSTED) instead of queued without bound.
+#ifndef KENSHO_SERVER_WORKER_POOL_H_
+#define KENSHO_SERVER_WORKER_POOL_H_
+
+#include <deque>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+
+namespace kensho::server {
+
+class WorkerPool {
+ public:
+  WorkerPool(int threads, size_t max_queue);
+  // Runs what is queued, then joins.
+  ~WorkerPool();
+
+  // False when the queue is full or the pool is stopping.
+  bool TrySubmit(std::function<void()> task);
+  size_t queued() const;
+
+ private:
+  void Loop();
+
+  const size_t max_queue_;
+  mutable absl::Mutex mu_;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace kensho::server
+
+#endif  // KENSHO_SERVER_WORKER_POOL_H_

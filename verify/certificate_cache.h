@@ -1,0 +1,54 @@
+// A bounded cache of parsed certificates keyed by the SHA-256 of their DER.
+//
+// Parsing a certificate costs several RSA verifies; a repeat signer then costs
+// one hash and one lookup. Entries are evicted first-in first-out per shard
+// when a shard is full. Thread-safe.
+#ifndef KENSHO_VERIFY_CERTIFICATE_CACHE_H_
+#define KENSHO_VERIFY_CERTIFICATE_CACHE_H_
+
+#include <array>
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "verify/certificate_facts.h"
+
+namespace kensho::verify {
+
+class CertificateCache {
+ public:
+  explicit CertificateCache(size_t capacity);
+
+  // The parsed certificate for `der`, from the cache or parsed now.
+  // A DER that does not parse is an InvalidArgument error (not cached).
+  absl::StatusOr<std::shared_ptr<const ParsedCertificate>> Get(absl::string_view der);
+
+  size_t size() const;
+  size_t capacity() const { return capacity_; }
+  int64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  int64_t misses() const { return misses_.load(std::memory_order_relaxed); }
+
+ private:
+  static constexpr size_t kShards = 16;
+  struct Shard {
+    mutable absl::Mutex mu;
+    std::unordered_map<std::string, std::shared_ptr<const ParsedCertificate>> map
+        ABSL_GUARDED_BY(mu);
+    std::deque<std::string> order ABSL_GUARDED_BY(mu);
+  };
+
+  const size_t capacity_;
+  const size_t per_shard_;
+  std::array<Shard, kShards> shards_;
+  std::atomic<int64_t> hits_{0};
+  std::atomic<int64_t> misses_{0};
+};
+
+}  // namespace kensho::verify
+
+#endif  // KENSHO_VERIFY_CERTIFICATE_CACHE_H_

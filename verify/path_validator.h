@@ -1,0 +1,84 @@
+// RFC 5280 path validation of one leaf against one trust profile, with
+// OpenSSL's verifier doing the chain work and kensho owning the decisions.
+//
+// Time is deliberately NOT checked here: the result carries the window in
+// which every certificate of the chain is valid, so one result serves every
+// validation time inside it and the caller reports EXPIRED / NOT_YET_VALID.
+// Results that passed are cached per (leaf, profile, policy inputs,
+// request intermediates). Thread-safe.
+#ifndef KENSHO_VERIFY_PATH_VALIDATOR_H_
+#define KENSHO_VERIFY_PATH_VALIDATOR_H_
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "verify/certificate_facts.h"
+#include "verify/trust_store.h"
+
+namespace kensho::verify {
+
+enum class PathStatus {
+  kOk,
+  kNoChain,            // no path to an anchor of the profile
+  kConstraints,        // basic constraints, key usage, policy, name constraints...
+  kSignature,          // a certificate's signature does not verify
+  kCryptoConstraints,  // weak key or hash in the chain
+};
+
+// RFC 5280 policy inputs (all optional).
+struct PolicyInputs {
+  std::vector<std::string> acceptable_policies;
+  bool require_explicit_policy = false;
+  bool inhibit_policy_mapping = false;
+  bool inhibit_any_policy = false;
+  bool empty() const {
+    return acceptable_policies.empty() && !require_explicit_policy &&
+           !inhibit_policy_mapping && !inhibit_any_policy;
+  }
+};
+
+struct PathResult {
+  PathStatus status = PathStatus::kNoChain;
+  std::string detail;
+  // When kOk:
+  const TrustAnchor* anchor = nullptr;
+  CertificateRef issuer;     // the certificate directly above the leaf
+  absl::Time window_start;   // latest notBefore along the chain
+  absl::Time window_end;     // earliest notAfter along the chain
+  int chain_length = 0;
+};
+
+class PathValidator {
+ public:
+  // `trust` must outlive the validator; `cache_capacity` bounds the result cache.
+  PathValidator(std::shared_ptr<const TrustStore> trust, size_t cache_capacity);
+  ~PathValidator();
+
+  // `cached` is set when the result came from the cache.
+  PathResult Validate(const ParsedCertificate& leaf,
+                      const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
+                      const TrustProfile& profile, const PolicyInputs& policy, bool* cached);
+
+  const TrustStore& trust() const { return *trust_; }
+  int64_t cache_size() const;
+
+ private:
+  struct ProfileStore;
+  PathResult Compute(const ParsedCertificate& leaf,
+                     const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
+                     const ProfileStore& store, const PolicyInputs& policy) const;
+
+  std::shared_ptr<const TrustStore> trust_;
+  std::vector<std::unique_ptr<ProfileStore>> stores_;  // parallel to trust_->profiles()
+  const size_t cache_capacity_;
+  mutable absl::Mutex mu_;
+  std::unordered_map<std::string, PathResult> cache_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace kensho::verify
+
+#endif  // KENSHO_VERIFY_PATH_VALIDATOR_H_
