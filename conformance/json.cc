@@ -63,13 +63,14 @@ class JsonParser {
 
  private:
   absl::Status Error(absl::string_view what) {
+    Fail(what);
+    return status_;
+  }
+  // Records the first error; false, for `return Fail(...)`.
+  bool Fail(absl::string_view what) {
     if (status_.ok()) {
       status_ = absl::InvalidArgumentError(absl::StrCat("JSON: ", what, " at byte ", pos_));
     }
-    return status_;
-  }
-  bool Fail(absl::string_view what) {
-    Error(what);
     return false;
   }
   bool Exhausted(absl::string_view what) {

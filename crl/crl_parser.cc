@@ -106,7 +106,7 @@ absl::Status DecodeEntryExtensions(const Reader& parent, absl::string_view conte
 }
 
 // Decodes the next revokedCertificates element of `entries`.
-absl::Status DecodeEntry(Reader& entries, bool v2, RevokedEntry* e) {
+absl::Status DecodeEntry(Reader& entries, bool v2, bool delta, RevokedEntry* e) {
   KENSHO_ASSIGN_OR_RETURN(Reader r, entries.Enter(der::kSequence, "revoked entry"));
   KENSHO_ASSIGN_OR_RETURN(Tlv serial, r.Read(der::kInteger, "userCertificate"));
   KENSHO_RETURN_IF_ERROR(der::CheckInteger(serial.contents, "userCertificate"));
@@ -121,13 +121,16 @@ absl::Status DecodeEntry(Reader& entries, bool v2, RevokedEntry* e) {
     KENSHO_ASSIGN_OR_RETURN(Tlv exts, r.Read(der::kSequence, "crlEntryExtensions"));
     if (!v2) return Bad("entry extensions in a v1 CRL");
     KENSHO_RETURN_IF_ERROR(DecodeEntryExtensions(r, exts.contents, e));
+    if (!delta && e->reason == RevocationReason::kRemoveFromCrl) {
+      return Bad("removeFromCRL in a complete (non-delta) CRL");
+    }
   }
   return r.ExpectEnd("revoked entry");
 }
 
 // Walks all entries; `visit` may be null (validation only).
 absl::Status WalkEntries(absl::string_view base, absl::string_view contents, int depth, bool v2,
-                         int64_t max_entries, int64_t* count,
+                         bool delta, int64_t max_entries, int64_t* count,
                          absl::FunctionRef<absl::Status(const RevokedEntry&)>* visit,
                          const ReleaseFn& release) {
   Reader entries(contents, depth);
@@ -136,7 +139,7 @@ absl::Status WalkEntries(absl::string_view base, absl::string_view contents, int
   size_t next_release = kReleaseStride;
   while (!entries.empty()) {
     if (n == max_entries) return Bad(absl::StrCat("more than ", max_entries, " entries"));
-    KENSHO_RETURN_IF_ERROR(DecodeEntry(entries, v2, &e));
+    KENSHO_RETURN_IF_ERROR(DecodeEntry(entries, v2, delta, &e));
     ++n;
     if (visit != nullptr) KENSHO_RETURN_IF_ERROR((*visit)(e));
     if (release) {
@@ -392,7 +395,7 @@ absl::StatusOr<ParsedCrl> ParseCrl(absl::string_view der, const CrlParseOptions&
   }
 
   KENSHO_RETURN_IF_ERROR(WalkEntries(der, crl.revoked_certificates, tbs.depth() + 1, h.version == 2,
-                                     options.max_entries, &h.entry_count, nullptr,
+                                     h.delta_base_crl_number.has_value(), options.max_entries, &h.entry_count, nullptr,
                                      options.release_before));
   KENSHO_ASSIGN_OR_RETURN(crl.tbs_digest,
                           HashTbs(der, tbs_tlv.full, h.signature_algorithm, options.release_before));
@@ -404,7 +407,7 @@ absl::Status ForEachRevokedEntry(const ParsedCrl& crl,
                                  const ReleaseFn& release_before) {
   int64_t count = 0;
   return WalkEntries(crl.input, crl.revoked_certificates, 3, crl.header.version == 2,
-                     std::max<int64_t>(crl.header.entry_count, 0), &count, &visit, release_before);
+                     crl.header.delta_base_crl_number.has_value(), std::max<int64_t>(crl.header.entry_count, 0), &count, &visit, release_before);
 }
 
 absl::string_view SignatureAlgorithmName(CrlSignatureAlgorithm algorithm) {

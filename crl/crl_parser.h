@@ -21,7 +21,8 @@
 // RFC 5280 form (UTCTime YYMMDDHHMMSSZ / GeneralizedTime YYYYMMDDHHMMSSZ;
 // GeneralizedTime is accepted for any year, as Chromium does), malformed
 // reasonCode / invalidityDate / cRLNumber / deltaCRLIndicator / AKI / IDP,
-// more than options.max_entries entries. Entry order does not matter.
+// removeFromCRL entries outside a delta CRL, more than options.max_entries
+// entries. Entry order does not matter.
 //
 // Not checked here (callers' duties): the signature (crl_signature.h),
 // issuer/IDP/number/time policy (partition_ingest.h).
