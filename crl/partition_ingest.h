@@ -87,7 +87,8 @@ struct PartitionCrlDecision {
   bool ok() const { return reason == CrlRejectReason::kNone; }
   // OK, or an error naming the partition and the reason (InvalidArgument,
   // FailedPrecondition for stale/unchanged/time problems, PermissionDenied
-  // for signature/issuer/partition, Unimplemented, or the sink's status).
+  // for signature/issuer/partition, Unimplemented, Unavailable when the sink
+  // failed).
   absl::Status status(absl::string_view partition_id) const;
 };
 
