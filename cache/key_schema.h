@@ -29,6 +29,21 @@ inline constexpr std::array<const char*, 4> kFamilies = {
 
 inline constexpr char kSchemaVersionKey[] = "schema_version";
 
+// Revocation layout (revocation_store.h), refining the `revoked` line above.
+// Each replace of a partition writes a new store-wide generation; readers
+// only believe entries whose generation is their partition's current one.
+//   revoked     kRevokedEntryPrefix || u8 len || issuer key id || u8 len ||
+//               serial || be64 generation -> revoked entry value
+//               (revocation_codec.h: partition id, dates, reason)
+//               kRevokedGenerationPrefix || be64 generation || entry key -> ""
+//               (lists a generation's entries so it can be deleted)
+//   partitions  partition id -> partition metadata (revocation_codec.h),
+//               including its current generation
+//   meta        kNextRevocationGenerationKey -> be64 next generation
+inline constexpr char kRevokedEntryPrefix = 'e';
+inline constexpr char kRevokedGenerationPrefix = 'g';
+inline constexpr char kNextRevocationGenerationKey[] = "revocation_next_generation";
+
 }  // namespace kensho::cache
 
 #endif  // KENSHO_CACHE_KEY_SCHEMA_H_

@@ -51,6 +51,12 @@ class RocksStore {
 
   const std::string& dir() const { return dir_; }
 
+  // Direct access for storage classes in cache/ that need their own
+  // WriteBatches and iterators (revocation_store.h). Valid while this lives;
+  // `family` is nullptr for an unknown name.
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* family(absl::string_view name) const { return Family(name); }
+
  private:
   RocksStore() = default;
   rocksdb::ColumnFamilyHandle* Family(absl::string_view name) const;

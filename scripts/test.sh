@@ -16,13 +16,17 @@ bazel_status=$?
 # Count test cases from each target's XML; a target that failed without XML
 # (failed to build, crashed, timed out) counts as one failure.
 targets=$(bazel query 'tests(//...) except attr(tags, manual, tests(//...))' 2>/dev/null)
-python3 - "$bazel_status" $targets <<'PY'
+# The folder for this configuration (the bazel-testlogs link follows whatever
+# Bazel command ran last).
+testlogs=$(bazel info "${TEST_ENV[@]}" "$@" bazel-testlogs 2>/dev/null)
+python3 - "$bazel_status" "$testlogs" $targets <<'PY'
 import os, sys, xml.etree.ElementTree as ET
 status = int(sys.argv[1])
+testlogs = sys.argv[2]
 passed = failed = skipped = 0
-for label in sys.argv[2:]:
+for label in sys.argv[3:]:
     pkg, name = label.lstrip("/").split(":")
-    xml = os.path.join("bazel-testlogs", pkg, name, "test.xml")
+    xml = os.path.join(testlogs, pkg, name, "test.xml")
     try:
         root = ET.parse(xml).getroot()
     except Exception:

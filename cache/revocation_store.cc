@@ -1,0 +1,300 @@
+#include "cache/revocation_store.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "cache/key_schema.h"
+#include "rocksdb/db.h"
+#include "rocksdb/iterator.h"
+#include "rocksdb/options.h"
+#include "rocksdb/snapshot.h"
+#include "rocksdb/write_batch.h"
+
+namespace kensho::cache {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsIOError() && s.subcode() == rocksdb::Status::kNoSpace) return absl::ResourceExhaustedError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsIOError() || s.IsBusy() || s.IsTryAgain()) return absl::UnavailableError(message);
+  return absl::InternalError(message);
+}
+
+rocksdb::Slice AsSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+absl::string_view AsView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+// A snapshot released on scope exit.
+class ScopedSnapshot {
+ public:
+  explicit ScopedSnapshot(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~ScopedSnapshot() { db_->ReleaseSnapshot(snapshot_); }
+  rocksdb::ReadOptions Read() const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    return ro;
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+}  // namespace
+
+// ---- PartitionWriter
+
+PartitionWriter::PartitionWriter(RevocationStore* store, std::string partition_id, std::string issuer_key_id,
+                                 uint64_t generation)
+    : store_(store),
+      partition_id_(std::move(partition_id)),
+      issuer_key_id_(std::move(issuer_key_id)),
+      generation_(generation),
+      batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+
+PartitionWriter::~PartitionWriter() {
+  if (!committed_) store_->AbandonWriter(this);
+}
+
+absl::Status PartitionWriter::Add(const crl::RevokedEntry& entry) {
+  if (committed_) return absl::FailedPreconditionError("partition writer already committed");
+  if (entry.serial.empty() || entry.serial.size() > kMaxSerialBytes) {
+    return absl::InvalidArgumentError("serial number empty or too long");
+  }
+  rocksdb::ColumnFamilyHandle* cf = store_->rocks_->family(kRevokedFamily);
+  const std::string key = EntryKey(issuer_key_id_, entry.serial, generation_);
+  std::string index = GenerationPrefix(generation_);
+  index.append(key);
+  KENSHO_RETURN_IF_ERROR(FromRocks(batch_->Put(cf, key, EncodeEntryValue(entry, partition_id_)), "batch"));
+  KENSHO_RETURN_IF_ERROR(FromRocks(batch_->Put(cf, index, rocksdb::Slice()), "batch"));
+  ++entries_;
+  if (++batched_ >= store_->options_.batch_entries) return Flush();
+  return absl::OkStatus();
+}
+
+absl::Status PartitionWriter::Flush() {
+  if (batched_ == 0) return absl::OkStatus();
+  KENSHO_RETURN_IF_ERROR(store_->WriteBatch(batch_.get(), /*sync=*/false));
+  batch_->Clear();
+  batched_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status PartitionWriter::Commit(PartitionMetadata metadata) {
+  if (committed_) return absl::FailedPreconditionError("partition writer already committed");
+  if (metadata.partition_id != partition_id_ || metadata.issuer_key_id != issuer_key_id_) {
+    return absl::InvalidArgumentError("metadata does not match the partition being written");
+  }
+  KENSHO_RETURN_IF_ERROR(Flush());
+  metadata.generation = generation_;
+  metadata.entry_count = entries_;
+  KENSHO_RETURN_IF_ERROR(store_->CommitWriter(this, std::move(metadata)));
+  committed_ = true;
+  return absl::OkStatus();
+}
+
+// ---- RevocationStore
+
+absl::StatusOr<std::unique_ptr<RevocationStore>> RevocationStore::Open(RocksStore* rocks, Options options) {
+  if (rocks == nullptr || rocks->family(kRevokedFamily) == nullptr ||
+      rocks->family(kPartitionsFamily) == nullptr || rocks->family(kMetaFamily) == nullptr) {
+    return absl::InvalidArgumentError("RevocationStore needs an open RocksStore with its families");
+  }
+  if (options.batch_entries < 1) options.batch_entries = 1;
+  std::unique_ptr<RevocationStore> store(new RevocationStore(rocks, options));
+  KENSHO_RETURN_IF_ERROR(store->SweepOrphans().status());
+  return store;
+}
+
+absl::Status RevocationStore::WriteBatch(rocksdb::WriteBatch* batch, bool sync) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return FromRocks(rocks_->db()->Write(wo, batch), "RocksDB write");
+}
+
+absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginReplace(absl::string_view partition_id,
+                                                                               absl::string_view issuer_key_id) {
+  if (partition_id.empty()) return absl::InvalidArgumentError("empty partition id");
+  if (issuer_key_id.empty() || issuer_key_id.size() > kMaxKeyIdBytes) {
+    return absl::InvalidArgumentError("issuer key id empty or too long");
+  }
+  absl::MutexLock lock(&mu_);
+  KENSHO_ASSIGN_OR_RETURN(std::optional<std::string> next,
+                          rocks_->Get(kMetaFamily, kNextRevocationGenerationKey));
+  uint64_t generation = 1;
+  if (next.has_value()) {
+    if (next->size() != 8) return absl::DataLossError("corrupt revocation generation counter");
+    generation = ReadBigEndian64(*next);
+  }
+  std::string bumped;
+  AppendBigEndian64(generation + 1, &bumped);
+  // Durable before any entry of this generation exists, so it is never reused.
+  KENSHO_RETURN_IF_ERROR(rocks_->Commit({{kMetaFamily, kNextRevocationGenerationKey, bumped}}));
+  in_progress_.insert(generation);
+  return std::unique_ptr<PartitionWriter>(
+      new PartitionWriter(this, std::string(partition_id), std::string(issuer_key_id), generation));
+}
+
+absl::Status RevocationStore::CommitWriter(PartitionWriter* writer, PartitionMetadata metadata) {
+  std::optional<uint64_t> old_generation;
+  {
+    absl::MutexLock lock(&mu_);
+    KENSHO_ASSIGN_OR_RETURN(std::optional<PartitionMetadata> old, GetPartition(metadata.partition_id));
+    if (old.has_value()) old_generation = old->generation;
+    rocksdb::WriteBatch flip;
+    KENSHO_RETURN_IF_ERROR(FromRocks(
+        flip.Put(rocks_->family(kPartitionsFamily), metadata.partition_id, EncodePartition(metadata)), "batch"));
+    KENSHO_RETURN_IF_ERROR(WriteBatch(&flip, /*sync=*/true));
+    in_progress_.erase(writer->generation());
+  }
+  // The flip is durable; if this fails the sweep deletes the leftovers.
+  if (old_generation.has_value() && *old_generation != writer->generation()) {
+    int64_t deleted = 0;
+    DeleteGeneration(*old_generation, &deleted).IgnoreError();
+  }
+  return absl::OkStatus();
+}
+
+void RevocationStore::AbandonWriter(PartitionWriter* writer) {
+  int64_t deleted = 0;
+  DeleteGeneration(writer->generation(), &deleted).IgnoreError();
+  absl::MutexLock lock(&mu_);
+  in_progress_.erase(writer->generation());
+}
+
+absl::Status RevocationStore::ReplacePartition(
+    const PartitionMetadata& metadata, absl::FunctionRef<absl::Status(crl::RevokedEntrySink&)> write_entries) {
+  KENSHO_ASSIGN_OR_RETURN(std::unique_ptr<PartitionWriter> writer,
+                          BeginReplace(metadata.partition_id, metadata.issuer_key_id));
+  KENSHO_RETURN_IF_ERROR(write_entries(*writer));
+  return writer->Commit(metadata);
+}
+
+absl::Status RevocationStore::RemovePartition(absl::string_view partition_id) {
+  std::optional<uint64_t> generation;
+  {
+    absl::MutexLock lock(&mu_);
+    KENSHO_ASSIGN_OR_RETURN(std::optional<PartitionMetadata> old, GetPartition(partition_id));
+    if (!old.has_value()) return absl::OkStatus();
+    generation = old->generation;
+    KENSHO_RETURN_IF_ERROR(rocks_->Commit({{kPartitionsFamily, std::string(partition_id), std::nullopt}}));
+  }
+  int64_t deleted = 0;
+  return DeleteGeneration(*generation, &deleted);
+}
+
+absl::Status RevocationStore::DeleteGeneration(uint64_t generation, int64_t* deleted) {
+  rocksdb::ColumnFamilyHandle* cf = rocks_->family(kRevokedFamily);
+  const std::string prefix = GenerationPrefix(generation);
+  const std::string end = GenerationPrefix(generation + 1);
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper(end);
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db()->NewIterator(ro, cf));
+  rocksdb::WriteBatch batch;
+  int batched = 0;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    const absl::string_view index = AsView(it->key());
+    if (!absl::StartsWith(index, prefix)) break;
+    KENSHO_RETURN_IF_ERROR(FromRocks(batch.Delete(cf, AsSlice(index.substr(prefix.size()))), "batch"));
+    ++*deleted;
+    if (++batched >= options_.batch_entries) {
+      KENSHO_RETURN_IF_ERROR(WriteBatch(&batch, false));
+      batch.Clear();
+      batched = 0;
+    }
+  }
+  KENSHO_RETURN_IF_ERROR(FromRocks(it->status(), "RocksDB iterate"));
+  it.reset();
+  // The index last: if this is interrupted, the sweep finds the generation again.
+  KENSHO_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(cf, prefix, end), "batch"));
+  return WriteBatch(&batch, false);
+}
+
+absl::StatusOr<std::optional<RevocationHit>> RevocationStore::Lookup(absl::string_view issuer_key_id,
+                                                                    absl::string_view serial) const {
+  if (issuer_key_id.size() > kMaxKeyIdBytes || serial.size() > kMaxSerialBytes) {
+    return std::optional<RevocationHit>();
+  }
+  rocksdb::DB* db = rocks_->db();
+  ScopedSnapshot snapshot(db);
+  const std::string prefix = EntryKeyPrefix(issuer_key_id, serial);
+  rocksdb::ReadOptions ro = snapshot.Read();
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, rocks_->family(kRevokedFamily)));
+  for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
+    const absl::string_view key = AsView(it->key());
+    if (!absl::StartsWith(key, prefix)) break;
+    if (key.size() != prefix.size() + 8) return absl::DataLossError("corrupt revoked entry key");
+    const uint64_t generation = ReadBigEndian64(key.substr(prefix.size()));
+    KENSHO_ASSIGN_OR_RETURN(StoredRevokedEntry entry, DecodeEntryValue(AsView(it->value())));
+    std::string value;
+    rocksdb::Status s = db->Get(ro, rocks_->family(kPartitionsFamily), entry.partition_id, &value);
+    if (s.IsNotFound()) continue;
+    KENSHO_RETURN_IF_ERROR(FromRocks(s, "RocksDB read"));
+    KENSHO_ASSIGN_OR_RETURN(PartitionMetadata partition, DecodePartition(value));
+    if (partition.generation != generation) continue;  // not (or no longer) current
+    entry.serial = std::string(serial);
+    return std::optional<RevocationHit>(RevocationHit{std::move(entry), std::move(partition)});
+  }
+  KENSHO_RETURN_IF_ERROR(FromRocks(it->status(), "RocksDB iterate"));
+  return std::optional<RevocationHit>();
+}
+
+absl::StatusOr<std::optional<PartitionMetadata>> RevocationStore::GetPartition(
+    absl::string_view partition_id) const {
+  KENSHO_ASSIGN_OR_RETURN(std::optional<std::string> value, rocks_->Get(kPartitionsFamily, partition_id));
+  if (!value.has_value()) return std::optional<PartitionMetadata>();
+  KENSHO_ASSIGN_OR_RETURN(PartitionMetadata m, DecodePartition(*value));
+  return std::optional<PartitionMetadata>(std::move(m));
+}
+
+absl::StatusOr<std::vector<PartitionMetadata>> RevocationStore::ListPartitions() const {
+  std::vector<PartitionMetadata> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks_->db()->NewIterator(rocksdb::ReadOptions(), rocks_->family(kPartitionsFamily)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    KENSHO_ASSIGN_OR_RETURN(PartitionMetadata m, DecodePartition(AsView(it->value())));
+    out.push_back(std::move(m));
+  }
+  KENSHO_RETURN_IF_ERROR(FromRocks(it->status(), "RocksDB iterate"));
+  return out;
+}
+
+absl::StatusOr<SweepStats> RevocationStore::SweepOrphans() {
+  std::set<uint64_t> keep;
+  uint64_t next_generation = 1;
+  {
+    absl::MutexLock lock(&mu_);
+    keep = in_progress_;
+    KENSHO_ASSIGN_OR_RETURN(std::vector<PartitionMetadata> partitions, ListPartitions());
+    for (const PartitionMetadata& p : partitions) keep.insert(p.generation);
+    KENSHO_ASSIGN_OR_RETURN(std::optional<std::string> next,
+                            rocks_->Get(kMetaFamily, kNextRevocationGenerationKey));
+    if (next.has_value() && next->size() == 8) next_generation = ReadBigEndian64(*next);
+  }
+  SweepStats stats;
+  rocksdb::ColumnFamilyHandle* cf = rocks_->family(kRevokedFamily);
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db()->NewIterator(rocksdb::ReadOptions(), cf));
+  const std::string index_prefix(1, kRevokedGenerationPrefix);
+  it->Seek(index_prefix);
+  while (it->Valid()) {
+    const absl::string_view key = AsView(it->key());
+    if (!absl::StartsWith(key, index_prefix) || key.size() < 9) break;
+    const uint64_t generation = ReadBigEndian64(key.substr(1, 8));
+    // Generations allocated after the sweep began belong to new writers.
+    if (generation >= next_generation) break;
+    if (!keep.count(generation)) {
+      KENSHO_RETURN_IF_ERROR(DeleteGeneration(generation, &stats.entries));
+      ++stats.generations;
+    }
+    if (generation == UINT64_MAX) break;
+    it->Seek(GenerationPrefix(generation + 1));
+  }
+  KENSHO_RETURN_IF_ERROR(FromRocks(it->status(), "RocksDB iterate"));
+  return stats;
+}
+
+}  // namespace kensho::cache

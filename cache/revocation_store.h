@@ -1,0 +1,149 @@
+// Revoked certificates per CRL partition in RocksDB, replaced atomically.
+//
+// Layout: key_schema.h ("Revocation layout"), values: revocation_codec.h.
+// Every replace of a partition writes its entries under a new store-wide
+// generation number, then flips the partition's metadata to that generation
+// in one synced write, then deletes the previous generation. A lookup reads
+// from one RocksDB snapshot and believes an entry only if its generation is
+// its partition's current one, so a reader sees the old complete set or the
+// new complete set, never a mix, also after a crash at any moment: entries
+// of an unflipped generation are invisible and Open() sweeps them away.
+// (Entry batches go through the WAL unsynced; the synced flip also makes
+// every earlier WAL record durable, so a flipped generation is complete.)
+//
+// Thread-safety: all methods may be called concurrently. Replacing the same
+// partition from two writers at once is safe (the last commit wins) but
+// wasteful; the refresher should deduplicate. Writers must not outlive the
+// store, and the store must not outlive the RocksStore.
+#ifndef KENSHO_CACHE_REVOCATION_STORE_H_
+#define KENSHO_CACHE_REVOCATION_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "cache/revocation_codec.h"
+#include "cache/rocks_store.h"
+#include "crl/revoked_entry.h"
+
+namespace rocksdb {
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace kensho::cache {
+
+struct RevocationHit {
+  StoredRevokedEntry entry;
+  PartitionMetadata partition;  // the partition whose current CRL lists it
+};
+
+struct SweepStats {
+  int64_t generations = 0;  // orphaned generations deleted
+  int64_t entries = 0;      // their entries
+};
+
+class RevocationStore;
+
+// Writes one new generation of one partition; a crl::RevokedEntrySink for
+// partition_ingest.h. Not thread-safe (one ingest feeds it). Destroying it
+// without a successful Commit deletes what it wrote (best effort; the next
+// sweep catches the rest).
+class PartitionWriter : public crl::RevokedEntrySink {
+ public:
+  ~PartitionWriter() override;
+  PartitionWriter(const PartitionWriter&) = delete;
+  PartitionWriter& operator=(const PartitionWriter&) = delete;
+
+  // Buffers the entry and writes it in the next batch (unsynced).
+  absl::Status Add(const crl::RevokedEntry& entry) override;
+  // Writes buffered entries (unsynced). Commit does this itself.
+  absl::Status Flush();
+  // Makes this generation current: writes remaining entries, then
+  // `metadata` (partition_id and issuer_key_id must match BeginReplace;
+  // generation and entry_count are set here) in one synced write, then
+  // deletes the previous generation. Only once.
+  absl::Status Commit(PartitionMetadata metadata);
+
+  uint64_t generation() const { return generation_; }
+  int64_t entries_written() const { return entries_; }
+
+ private:
+  friend class RevocationStore;
+  PartitionWriter(RevocationStore* store, std::string partition_id, std::string issuer_key_id,
+                  uint64_t generation);
+
+  RevocationStore* store_;
+  std::string partition_id_;
+  std::string issuer_key_id_;
+  uint64_t generation_;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
+  int batched_ = 0;
+  int64_t entries_ = 0;
+  bool committed_ = false;
+};
+
+class RevocationStore {
+ public:
+  struct Options {
+    int batch_entries = 8192;  // entries per unsynced WriteBatch
+  };
+
+  // `rocks` is not owned. Sweeps generations left by interrupted replaces.
+  static absl::StatusOr<std::unique_ptr<RevocationStore>> Open(RocksStore* rocks, Options options);
+  static absl::StatusOr<std::unique_ptr<RevocationStore>> Open(RocksStore* rocks) {
+    return Open(rocks, Options());
+  }
+
+  // Starts a replace of `partition_id` whose entries are keyed under
+  // `issuer_key_id` (the CRL signer's SKI = the certificates' AKI keyid).
+  absl::StatusOr<std::unique_ptr<PartitionWriter>> BeginReplace(absl::string_view partition_id,
+                                                                absl::string_view issuer_key_id);
+
+  // BeginReplace + `write_entries(writer)` + Commit(metadata). When
+  // write_entries fails, nothing changes for readers and its error is
+  // returned.
+  absl::Status ReplacePartition(const PartitionMetadata& metadata,
+                                absl::FunctionRef<absl::Status(crl::RevokedEntrySink&)> write_entries);
+
+  // Forgets a partition and its entries (e.g. removed from the config).
+  absl::Status RemovePartition(absl::string_view partition_id);
+
+  // The current revocation of (issuer key id, serial) if any partition's
+  // current CRL lists it. `serial` as crl::RevokedEntry::serial.
+  absl::StatusOr<std::optional<RevocationHit>> Lookup(absl::string_view issuer_key_id,
+                                                      absl::string_view serial) const;
+  absl::StatusOr<std::optional<PartitionMetadata>> GetPartition(absl::string_view partition_id) const;
+  absl::StatusOr<std::vector<PartitionMetadata>> ListPartitions() const;
+
+  // Deletes generations no partition points to and no writer is filling.
+  absl::StatusOr<SweepStats> SweepOrphans();
+
+ private:
+  friend class PartitionWriter;
+  RevocationStore(RocksStore* rocks, Options options) : rocks_(rocks), options_(options) {}
+
+  absl::Status WriteBatch(rocksdb::WriteBatch* batch, bool sync);
+  // Deletes every entry of `generation`; adds the count to *deleted.
+  absl::Status DeleteGeneration(uint64_t generation, int64_t* deleted);
+  absl::Status CommitWriter(PartitionWriter* writer, PartitionMetadata metadata);
+  void AbandonWriter(PartitionWriter* writer);
+
+  RocksStore* rocks_;
+  Options options_;
+  // Serializes generation allocation and metadata flips.
+  absl::Mutex mu_;
+  std::set<uint64_t> in_progress_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace kensho::cache
+
+#endif  // KENSHO_CACHE_REVOCATION_STORE_H_
