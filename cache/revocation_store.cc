@@ -64,12 +64,12 @@ absl::Status PartitionWriter::Add(const crl::RevokedEntry& entry) {
   if (entry.serial.empty() || entry.serial.size() > kMaxSerialBytes) {
     return absl::InvalidArgumentError("serial number empty or too long");
   }
-  rocksdb::ColumnFamilyHandle* cf = store_->rocks_->family(kRevokedFamily);
   const std::string key = EntryKey(issuer_key_id_, entry.serial, generation_);
-  std::string index = GenerationPrefix(generation_);
-  index.append(key);
-  KENSHO_RETURN_IF_ERROR(FromRocks(batch_->Put(cf, key, EncodeEntryValue(entry, partition_id_)), "batch"));
-  KENSHO_RETURN_IF_ERROR(FromRocks(batch_->Put(cf, index, rocksdb::Slice()), "batch"));
+  KENSHO_RETURN_IF_ERROR(FromRocks(
+      batch_->Put(store_->rocks_->family(kRevokedFamily), key, EncodeEntryValue(entry, partition_id_)),
+      "batch"));
+  index_.push_back(static_cast<char>(key.size()));  // keys are < 256 bytes (codec limits)
+  index_.append(key);
   ++entries_;
   if (++batched_ >= store_->options_.batch_entries) return Flush();
   return absl::OkStatus();
@@ -77,8 +77,14 @@ absl::Status PartitionWriter::Add(const crl::RevokedEntry& entry) {
 
 absl::Status PartitionWriter::Flush() {
   if (batched_ == 0) return absl::OkStatus();
+  // The batch's index record goes in the same atomic batch as its entries.
+  std::string index_key = GenerationPrefix(generation_);
+  AppendBigEndian64(batches_++, &index_key);
+  KENSHO_RETURN_IF_ERROR(
+      FromRocks(batch_->Put(store_->rocks_->family(kRevokedFamily), index_key, index_), "batch"));
   KENSHO_RETURN_IF_ERROR(store_->WriteBatch(batch_.get(), /*sync=*/false));
   batch_->Clear();
+  index_.clear();
   batched_ = 0;
   return absl::OkStatus();
 }
@@ -197,14 +203,19 @@ absl::Status RevocationStore::DeleteGeneration(uint64_t generation, int64_t* del
   rocksdb::WriteBatch batch;
   int batched = 0;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    const absl::string_view index = AsView(it->key());
-    if (!absl::StartsWith(index, prefix)) break;
-    KENSHO_RETURN_IF_ERROR(FromRocks(batch.Delete(cf, AsSlice(index.substr(prefix.size()))), "batch"));
-    ++*deleted;
-    if (++batched >= options_.batch_entries) {
-      KENSHO_RETURN_IF_ERROR(WriteBatch(&batch, false));
-      batch.Clear();
-      batched = 0;
+    if (!absl::StartsWith(AsView(it->key()), prefix)) break;
+    absl::string_view keys = AsView(it->value());
+    while (!keys.empty()) {
+      const size_t n = static_cast<uint8_t>(keys[0]);
+      if (n + 1 > keys.size()) return absl::DataLossError("corrupt revocation generation index");
+      KENSHO_RETURN_IF_ERROR(FromRocks(batch.Delete(cf, AsSlice(keys.substr(1, n))), "batch"));
+      keys.remove_prefix(n + 1);
+      ++*deleted;
+      if (++batched >= options_.batch_entries) {
+        KENSHO_RETURN_IF_ERROR(WriteBatch(&batch, false));
+        batch.Clear();
+        batched = 0;
+      }
     }
   }
   KENSHO_RETURN_IF_ERROR(FromRocks(it->status(), "RocksDB iterate"));

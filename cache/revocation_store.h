@@ -86,7 +86,9 @@ class PartitionWriter : public crl::RevokedEntrySink {
   std::string issuer_key_id_;
   uint64_t generation_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
+  std::string index_;  // this batch's entry keys, each as u8 length || key
   int batched_ = 0;
+  uint64_t batches_ = 0;
   int64_t entries_ = 0;
   bool committed_ = false;
 };

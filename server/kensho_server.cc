@@ -76,6 +76,12 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
       std::make_unique<ServerState>(config, *std::move(trust), *std::move(store), now);
   verify::EngineOptions engine_options;
   engine_options.max_content_bytes = config.limits().max_content_bytes();
+  if (!config.jpki_oids().signature_policy().empty()) {
+    engine_options.oids.signature_policy = config.jpki_oids().signature_policy();
+  }
+  if (!config.jpki_oids().auth_policy().empty()) {
+    engine_options.oids.auth_policy = config.jpki_oids().auth_policy();
+  }
   auto engine = std::make_unique<verify::Engine>(server->state_->trust_store(), engine_options);
   server->state_->set_engine(engine.get());
   server->handler_ = std::make_unique<ValidatorHandler>(

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -44,6 +45,22 @@ absl::Status CheckListen(const char* field, const std::string& value, bool requi
         "which this build does not configure"));
   }
   return absl::OkStatus();
+}
+
+bool IsDottedOid(const std::string& s) {
+  int arcs = 0;
+  bool digit = false;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (c == '.' && digit) {
+      ++arcs;
+      digit = false;
+    } else {
+      return false;
+    }
+  }
+  return digit && arcs >= 1;
 }
 
 }  // namespace
@@ -138,6 +155,15 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
     if (p.anchor_files().empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("trust_profiles[", i, "] '", p.name(), "'.anchor_files: empty"));
+    }
+  }
+  for (const auto& [field, oid] :
+       {std::pair<const char*, const std::string*>{"jpki_oids.signature_policy",
+                                                   &config.jpki_oids().signature_policy()},
+        {"jpki_oids.auth_policy", &config.jpki_oids().auth_policy()}}) {
+    if (!oid->empty() && !IsDottedOid(*oid)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": '", *oid, "' is not a dotted OID such as 1.2.392.200149.8.5.1.1.20"));
     }
   }
   if (!config.demo() && config.trust_profiles().empty()) {

@@ -77,6 +77,8 @@ TEST(LoadServerConfigTest, ErrorsNameTheField) {
       {"", "trust_profiles: none configured"},
       {"listen: 5", "line 1"},
       {"no_such_field: 1", "no_such_field"},
+      {"demo: true jpki_oids { signature_policy: \"1.2.x\" }", "jpki_oids.signature_policy"},
+      {"demo: true jpki_oids { auth_policy: \"1.\" }", "jpki_oids.auth_policy"},
   };
   int i = 0;
   for (const Case& c : cases) {
