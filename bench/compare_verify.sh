@@ -55,8 +55,9 @@ print(f"host {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} cpus, {ctx.
 print(f"{'benchmark':<52} {'real us/op':>11} {'cpu us/op':>10} {'ops/s':>10}")
 for name, b in rows.items():
     u = scale[b.get("time_unit", "ns")]
-    ips = b.get("items_per_second", 0)
-    print(f"{name:<52} {b['real_time'] * u:>11.2f} {b['cpu_time'] * u:>10.2f} {ips:>10.0f}")
+    ips = b.get("items_per_second")
+    ips = f"{ips:>10.0f}" if ips else f"{'-':>10}"
+    print(f"{name:<52} {b['real_time'] * u:>11.2f} {b['cpu_time'] * u:>10.2f} {ips}")
 
 def us(name):
     b = rows.get(name)

@@ -504,5 +504,83 @@ void BM_Part_D2iAlgorTwice(benchmark::State& state) {
 }
 BENCHMARK(BM_Part_D2iAlgorTwice);
 
+// The per-call EVP_PKEY_CTX set-up that BM_RsaVerifyBare (and the engine)
+// pays on top of the modular exponentiation: new + verify_init + padding +
+// signature md + free, no verify.
+void BM_Part_RsaCtxSetupOnly(benchmark::State& state) {
+  if (!Ready(state)) return;
+  Fixture& f = Get();
+  for (auto _ : state) {
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, f.rsa_public, nullptr);
+    int ok = EVP_PKEY_verify_init(ctx) == 1 &&
+             EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) == 1;
+    benchmark::DoNotOptimize(ok);
+    EVP_PKEY_CTX_free(ctx);
+  }
+}
+BENCHMARK(BM_Part_RsaCtxSetupOnly);
+
+// The same verify with a context initialised once and reused (a context is
+// not thread-safe: an engine would keep one per thread or dup a prototype).
+void BM_Part_RsaVerifyReusedCtx(benchmark::State& state) {
+  if (!Ready(state)) return;
+  Fixture& f = Get();
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, f.rsa_public, nullptr);
+  if (ctx == nullptr || EVP_PKEY_verify_init(ctx) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) != 1) {
+    state.SkipWithError("ctx set-up failed");
+    EVP_PKEY_CTX_free(ctx);
+    return;
+  }
+  const auto* sig = reinterpret_cast<const unsigned char*>(f.rsa_signature.data());
+  const auto* dig = reinterpret_cast<const unsigned char*>(f.digest.data());
+  if (EVP_PKEY_verify(ctx, sig, f.rsa_signature.size(), dig, f.digest.size()) != 1) {
+    state.SkipWithError("verify with a reused ctx did not return 1");
+    EVP_PKEY_CTX_free(ctx);
+    return;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        EVP_PKEY_verify(ctx, sig, f.rsa_signature.size(), dig, f.digest.size()));
+  }
+  EVP_PKEY_CTX_free(ctx);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Part_RsaVerifyReusedCtx);
+
+// EVP_PKEY_CTX_dup of an initialised prototype, then verify (thread-safe if
+// the prototype is only read).
+void BM_Part_RsaVerifyDupCtx(benchmark::State& state) {
+  if (!Ready(state)) return;
+  Fixture& f = Get();
+  EVP_PKEY_CTX* proto = EVP_PKEY_CTX_new_from_pkey(nullptr, f.rsa_public, nullptr);
+  if (proto == nullptr || EVP_PKEY_verify_init(proto) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(proto, RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(proto, EVP_sha256()) != 1) {
+    state.SkipWithError("ctx set-up failed");
+    EVP_PKEY_CTX_free(proto);
+    return;
+  }
+  const auto* sig = reinterpret_cast<const unsigned char*>(f.rsa_signature.data());
+  const auto* dig = reinterpret_cast<const unsigned char*>(f.digest.data());
+  for (auto _ : state) {
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_dup(proto);
+    int rc = ctx != nullptr
+                 ? EVP_PKEY_verify(ctx, sig, f.rsa_signature.size(), dig, f.digest.size())
+                 : 0;
+    if (rc != 1) {
+      state.SkipWithError("verify with a dup'ed ctx did not return 1");
+      EVP_PKEY_CTX_free(ctx);
+      break;
+    }
+    EVP_PKEY_CTX_free(ctx);
+  }
+  EVP_PKEY_CTX_free(proto);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Part_RsaVerifyDupCtx);
+
 }  // namespace
 }  // namespace kensho

@@ -29,11 +29,11 @@ struct PartitionMetadata {
   std::string crl_number;     // big-endian magnitude bytes
   absl::Time this_update;
   std::optional<absl::Time> next_update;
-  std::string etag;           // HTTP validators for conditional GET
+  std::string etag;  // HTTP validators for conditional GET
   std::string last_modified;
   absl::Time ingested_at;
   int64_t entry_count = 0;
-  uint64_t generation = 0;    // set by RevocationStore on commit
+  uint64_t generation = 0;  // set by RevocationStore on commit
 };
 
 // An entry as stored (owning; the domain's RevokedEntry aliases CRL bytes).

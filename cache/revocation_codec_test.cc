@@ -53,9 +53,11 @@ TEST(RevocationCodec, PartitionRoundTrip) {
 
 TEST(RevocationCodec, KeysSortByIssuerSerialThenGeneration) {
   EXPECT_LT(EntryKey("k", "\x01", 9), EntryKey("k", "\x01", 10));
-  EXPECT_EQ(EntryKey("k", "\x01", 9).substr(0, EntryKeyPrefix("k", "\x01").size()), EntryKeyPrefix("k", "\x01"));
+  EXPECT_EQ(EntryKey("k", "\x01", 9).substr(0, EntryKeyPrefix("k", "\x01").size()),
+            EntryKeyPrefix("k", "\x01"));
   // Length prefixes keep a serial from being a prefix of a longer one.
-  EXPECT_NE(EntryKey("k", "\x01", 1).substr(0, 4), EntryKeyPrefix("k", std::string("\x01\x00", 2)).substr(0, 4));
+  EXPECT_NE(EntryKey("k", "\x01", 1).substr(0, 4),
+            EntryKeyPrefix("k", std::string("\x01\x00", 2)).substr(0, 4));
   EXPECT_LT(GenerationPrefix(255), GenerationPrefix(256));
 }
 

@@ -121,8 +121,8 @@ absl::Status RevocationStore::WriteBatch(rocksdb::WriteBatch* batch, bool sync) 
   return FromRocks(rocks_->db()->Write(wo, batch), "RocksDB write");
 }
 
-absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginReplace(absl::string_view partition_id,
-                                                                               absl::string_view issuer_key_id) {
+absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginReplace(
+    absl::string_view partition_id, absl::string_view issuer_key_id) {
   if (partition_id.empty()) return absl::InvalidArgumentError("empty partition id");
   if (issuer_key_id.empty() || issuer_key_id.size() > kMaxKeyIdBytes) {
     return absl::InvalidArgumentError("issuer key id empty or too long");
@@ -152,7 +152,8 @@ absl::Status RevocationStore::CommitWriter(PartitionWriter* writer, PartitionMet
     if (old.has_value()) old_generation = old->generation;
     rocksdb::WriteBatch flip;
     KENSHO_RETURN_IF_ERROR(FromRocks(
-        flip.Put(rocks_->family(kPartitionsFamily), metadata.partition_id, EncodePartition(metadata)), "batch"));
+        flip.Put(rocks_->family(kPartitionsFamily), metadata.partition_id, EncodePartition(metadata)),
+        "batch"));
     KENSHO_RETURN_IF_ERROR(WriteBatch(&flip, /*sync=*/true));
     in_progress_.erase(writer->generation());
   }
@@ -172,7 +173,8 @@ void RevocationStore::AbandonWriter(PartitionWriter* writer) {
 }
 
 absl::Status RevocationStore::ReplacePartition(
-    const PartitionMetadata& metadata, absl::FunctionRef<absl::Status(crl::RevokedEntrySink&)> write_entries) {
+    const PartitionMetadata& metadata,
+    absl::FunctionRef<absl::Status(crl::RevokedEntrySink&)> write_entries) {
   KENSHO_ASSIGN_OR_RETURN(std::unique_ptr<PartitionWriter> writer,
                           BeginReplace(metadata.partition_id, metadata.issuer_key_id));
   KENSHO_RETURN_IF_ERROR(write_entries(*writer));
@@ -226,7 +228,7 @@ absl::Status RevocationStore::DeleteGeneration(uint64_t generation, int64_t* del
 }
 
 absl::StatusOr<std::optional<RevocationHit>> RevocationStore::Lookup(absl::string_view issuer_key_id,
-                                                                    absl::string_view serial) const {
+                                                                     absl::string_view serial) const {
   if (issuer_key_id.size() > kMaxKeyIdBytes || serial.size() > kMaxSerialBytes) {
     return std::optional<RevocationHit>();
   }

@@ -75,10 +75,11 @@ TEST(RevocationStoreScale, IngestMillionEntryCrl) {
     ASSERT_TRUE(s.ok()) << s;
     const double total_s = Seconds(start);
     times.push_back(total_s);
-    std::printf("round %d (%s): check+hash %.2f s, total %.2f s = %.0f entries/s; VmRSS %ld KB, VmHWM %ld KB "
-                "(before: RSS %ld, HWM %ld)\n",
-                round, round == 0 ? "fresh store" : "replace, deletes the old generation", check_s, total_s,
-                kEntries / total_s, StatusKb("VmRSS"), StatusKb("VmHWM"), rss_before, hwm_before);
+    std::printf(
+        "round %d (%s): check+hash %.2f s, total %.2f s = %.0f entries/s; VmRSS %ld KB, VmHWM %ld KB "
+        "(before: RSS %ld, HWM %ld)\n",
+        round, round == 0 ? "fresh store" : "replace, deletes the old generation", check_s, total_s,
+        kEntries / total_s, StatusKb("VmRSS"), StatusKb("VmHWM"), rss_before, hwm_before);
   }
   auto p = (*store)->GetPartition("scale");
   ASSERT_TRUE(p.ok() && p->has_value());
@@ -90,9 +91,9 @@ TEST(RevocationStoreScale, IngestMillionEntryCrl) {
   ASSERT_TRUE(parsed.ok());
   int64_t i = 0;
   ASSERT_TRUE(crl::ForEachRevokedEntry(*parsed, [&](const crl::RevokedEntry& e) {
-    if (i++ % 997 == 0) serials.emplace_back(e.serial);
-    return absl::OkStatus();
-  }).ok());
+                if (i++ % 997 == 0) serials.emplace_back(e.serial);
+                return absl::OkStatus();
+              }).ok());
   std::vector<double> micros;
   for (const std::string& serial : serials) {
     const auto start = std::chrono::steady_clock::now();

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <set>
-#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -83,7 +83,8 @@ std::set<uint64_t> IndexGenerations(RocksStore& rocks) {
       rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.family(kRevokedFamily)));
   std::set<uint64_t> out;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->key()[0] == kRevokedGenerationPrefix) out.insert(ReadBigEndian64(it->key().ToString().substr(1, 8)));
+    if (it->key()[0] == kRevokedGenerationPrefix)
+      out.insert(ReadBigEndian64(it->key().ToString().substr(1, 8)));
   }
   return out;
 }
@@ -110,12 +111,18 @@ Opened OpenOrDie(const std::string& dir, int batch_entries = 8192) {
 TEST(RevocationStore, ReplaceLookupAndList) {
   Opened db = OpenOrDie(TmpDir("basic"));
   RevocationStore& store = *db.store;
-  ASSERT_TRUE(store.ReplacePartition(Meta("p1", 1), [](crl::RevokedEntrySink& sink) {
-    return AddRange(sink, 0, 100, RevocationReason::kKeyCompromise);
-  }).ok());
-  ASSERT_TRUE(store.ReplacePartition(Meta("p2", 1), [](crl::RevokedEntrySink& sink) {
-    return AddRange(sink, 100, 150, RevocationReason::kCertificateHold);
-  }).ok());
+  ASSERT_TRUE(store
+                  .ReplacePartition(Meta("p1", 1),
+                                    [](crl::RevokedEntrySink& sink) {
+                                      return AddRange(sink, 0, 100, RevocationReason::kKeyCompromise);
+                                    })
+                  .ok());
+  ASSERT_TRUE(store
+                  .ReplacePartition(Meta("p2", 1),
+                                    [](crl::RevokedEntrySink& sink) {
+                                      return AddRange(sink, 100, 150, RevocationReason::kCertificateHold);
+                                    })
+                  .ok());
   auto hit = store.Lookup(kKeyId, Serial(42));
   ASSERT_TRUE(hit.ok() && hit->has_value());
   EXPECT_EQ((*hit)->entry.partition_id, "p1");
@@ -136,9 +143,12 @@ TEST(RevocationStore, ReplaceLookupAndList) {
   ASSERT_TRUE(p2.ok() && p2->has_value());
   EXPECT_EQ((*p2)->entry_count, 50);
   // Replace p1 with fewer entries: the dropped ones disappear, old keys are deleted.
-  ASSERT_TRUE(store.ReplacePartition(Meta("p1", 2), [](crl::RevokedEntrySink& sink) {
-    return AddRange(sink, 0, 10, RevocationReason::kSuperseded);
-  }).ok());
+  ASSERT_TRUE(store
+                  .ReplacePartition(Meta("p1", 2),
+                                    [](crl::RevokedEntrySink& sink) {
+                                      return AddRange(sink, 0, 10, RevocationReason::kSuperseded);
+                                    })
+                  .ok());
   EXPECT_EQ(ReasonOf(store, 5), RevocationReason::kSuperseded);
   EXPECT_FALSE(ReasonOf(store, 50).has_value());
   EXPECT_EQ(RawRevokedKeys(*db.rocks), (10 + 50));
@@ -151,9 +161,12 @@ TEST(RevocationStore, ReplaceLookupAndList) {
 TEST(RevocationStore, FailedFillKeepsOldDataAndLeavesNothing) {
   Opened db = OpenOrDie(TmpDir("failed_fill"), 16);
   RevocationStore& store = *db.store;
-  ASSERT_TRUE(store.ReplacePartition(Meta("p", 1), [](crl::RevokedEntrySink& sink) {
-    return AddRange(sink, 0, 100, RevocationReason::kKeyCompromise);
-  }).ok());
+  ASSERT_TRUE(store
+                  .ReplacePartition(Meta("p", 1),
+                                    [](crl::RevokedEntrySink& sink) {
+                                      return AddRange(sink, 0, 100, RevocationReason::kKeyCompromise);
+                                    })
+                  .ok());
   absl::Status s = store.ReplacePartition(Meta("p", 2), [](crl::RevokedEntrySink& sink) {
     absl::Status added = AddRange(sink, 50, 500, RevocationReason::kSuperseded);
     if (!added.ok()) return added;
@@ -172,9 +185,12 @@ TEST(RevocationStore, FailedFillKeepsOldDataAndLeavesNothing) {
 TEST(RevocationStore, ReplaceIsAtomicForReaders) {
   Opened db = OpenOrDie(TmpDir("atomic"), 64);
   RevocationStore& store = *db.store;
-  ASSERT_TRUE(store.ReplacePartition(Meta("p", 1), [](crl::RevokedEntrySink& sink) {
-    return AddRange(sink, 0, 1000, RevocationReason::kKeyCompromise);
-  }).ok());
+  ASSERT_TRUE(store
+                  .ReplacePartition(Meta("p", 1),
+                                    [](crl::RevokedEntrySink& sink) {
+                                      return AddRange(sink, 0, 1000, RevocationReason::kKeyCompromise);
+                                    })
+                  .ok());
 
   std::atomic<bool> stop{false};
   std::atomic<int> anomalies{0};
@@ -214,9 +230,12 @@ TEST(RevocationStore, KillDuringReplaceKeepsOldSetAndSweepCleans) {
   const std::string dir = TmpDir("killed");
   {
     Opened db = OpenOrDie(dir);
-    ASSERT_TRUE(db.store->ReplacePartition(Meta("p", 1), [](crl::RevokedEntrySink& sink) {
-      return AddRange(sink, 0, 1000, RevocationReason::kKeyCompromise);
-    }).ok());
+    ASSERT_TRUE(db.store
+                    ->ReplacePartition(Meta("p", 1),
+                                       [](crl::RevokedEntrySink& sink) {
+                                         return AddRange(sink, 0, 1000, RevocationReason::kKeyCompromise);
+                                       })
+                    .ok());
   }
   int ready[2];
   ASSERT_EQ(pipe(ready), 0);
@@ -261,9 +280,12 @@ TEST(RevocationStore, KillDuringReplaceKeepsOldSetAndSweepCleans) {
   ASSERT_TRUE(sweep.ok());
   EXPECT_EQ(sweep->generations, 0);
   // And the store keeps working: a new replace after the crash.
-  ASSERT_TRUE(db.store->ReplacePartition(Meta("p", 3), [](crl::RevokedEntrySink& sink) {
-    return AddRange(sink, 0, 5, RevocationReason::kCaCompromise);
-  }).ok());
+  ASSERT_TRUE(db.store
+                  ->ReplacePartition(Meta("p", 3),
+                                     [](crl::RevokedEntrySink& sink) {
+                                       return AddRange(sink, 0, 5, RevocationReason::kCaCompromise);
+                                     })
+                  .ok());
   EXPECT_EQ(ReasonOf(*db.store, 3), RevocationReason::kCaCompromise);
   EXPECT_FALSE(ReasonOf(*db.store, 10).has_value());
 }
@@ -293,21 +315,23 @@ TEST(RevocationStore, IngestsSimulatedWorld) {
     m.this_update = d.accepted->crl.header.this_update;
     m.next_update = d.accepted->crl.header.next_update;
     m.ingested_at = world.now;
-    ASSERT_TRUE(db.store->ReplacePartition(m, [&](crl::RevokedEntrySink& sink) {
-      return crl::StreamAcceptedEntries(*d.accepted, sink);
-    }).ok());
+    ASSERT_TRUE(
+        db.store
+            ->ReplacePartition(
+                m, [&](crl::RevokedEntrySink& sink) { return crl::StreamAcceptedEntries(*d.accepted, sink); })
+            .ok());
     // Every serial of this CRL is now found, with its reason.
     ASSERT_TRUE(crl::ForEachRevokedEntry(d.accepted->crl, [&](const crl::RevokedEntry& e) {
-      auto hit = db.store->Lookup(m.issuer_key_id, e.serial);
-      EXPECT_TRUE(hit.ok() && hit->has_value());
-      if (hit.ok() && hit->has_value()) {
-        EXPECT_EQ((*hit)->partition.partition_id, p.id);
-        EXPECT_EQ((*hit)->entry.reason, e.reason);
-        EXPECT_EQ((*hit)->entry.invalidity_date, e.invalidity_date);
-      }
-      ++total;
-      return absl::OkStatus();
-    }).ok());
+                  auto hit = db.store->Lookup(m.issuer_key_id, e.serial);
+                  EXPECT_TRUE(hit.ok() && hit->has_value());
+                  if (hit.ok() && hit->has_value()) {
+                    EXPECT_EQ((*hit)->partition.partition_id, p.id);
+                    EXPECT_EQ((*hit)->entry.reason, e.reason);
+                    EXPECT_EQ((*hit)->entry.invalidity_date, e.invalidity_date);
+                  }
+                  ++total;
+                  return absl::OkStatus();
+                }).ok());
   }
   EXPECT_GT(total, 10);
   auto list = db.store->ListPartitions();

@@ -33,7 +33,7 @@ constexpr absl::string_view kOidEcdsaSha512("\x2a\x86\x48\xce\x3d\x04\x03\x04", 
 
 constexpr int kMaxEntryExtensions = 16;
 constexpr int kMaxCrlExtensions = 32;
-constexpr size_t kMaxSerialBytes = 32;   // RFC 5280 says 20; be tolerant, stay bounded
+constexpr size_t kMaxSerialBytes = 32;     // RFC 5280 says 20; be tolerant, stay bounded
 constexpr size_t kMaxCrlNumberBytes = 20;  // RFC 5280 5.2.3
 constexpr size_t kReleaseStride = 4 << 20;
 
@@ -129,8 +129,8 @@ absl::Status DecodeEntry(Reader& entries, bool v2, bool delta, RevokedEntry* e) 
 }
 
 // Walks all entries; `visit` may be null (validation only).
-absl::Status WalkEntries(absl::string_view base, absl::string_view contents, int depth, bool v2,
-                         bool delta, int64_t max_entries, int64_t* count,
+absl::Status WalkEntries(absl::string_view base, absl::string_view contents, int depth, bool v2, bool delta,
+                         int64_t max_entries, int64_t* count,
                          absl::FunctionRef<absl::Status(const RevokedEntry&)>* visit,
                          const ReleaseFn& release) {
   Reader entries(contents, depth);
@@ -169,9 +169,12 @@ absl::StatusOr<std::string> AuthorityKeyId(absl::string_view ext_value) {
   Reader outer(ext_value);
   KENSHO_ASSIGN_OR_RETURN(Reader r, outer.Enter(der::kSequence, "authorityKeyIdentifier"));
   KENSHO_RETURN_IF_ERROR(outer.ExpectEnd("authorityKeyIdentifier"));
-  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> keyid, r.ReadOptional(der::ContextPrimitive(0), "keyIdentifier"));
-  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> issuer, r.ReadOptional(der::ContextConstructed(1), "authorityCertIssuer"));
-  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> serial, r.ReadOptional(der::ContextPrimitive(2), "authorityCertSerialNumber"));
+  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> keyid,
+                          r.ReadOptional(der::ContextPrimitive(0), "keyIdentifier"));
+  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> issuer,
+                          r.ReadOptional(der::ContextConstructed(1), "authorityCertIssuer"));
+  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> serial,
+                          r.ReadOptional(der::ContextPrimitive(2), "authorityCertSerialNumber"));
   KENSHO_RETURN_IF_ERROR(r.ExpectEnd("authorityKeyIdentifier"));
   if (issuer.has_value() != serial.has_value()) {
     return Bad("authorityKeyIdentifier: issuer and serial must come together");
@@ -195,7 +198,8 @@ absl::StatusOr<IssuingDistributionPoint> ParseIdp(absl::string_view ext_value) {
   KENSHO_ASSIGN_OR_RETURN(Reader r, outer.Enter(der::kSequence, "issuingDistributionPoint"));
   KENSHO_RETURN_IF_ERROR(outer.ExpectEnd("issuingDistributionPoint"));
   if (r.empty()) return Bad("empty issuingDistributionPoint");
-  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> dp, r.ReadOptional(der::ContextConstructed(0), "distributionPoint"));
+  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> dp,
+                          r.ReadOptional(der::ContextConstructed(0), "distributionPoint"));
   if (dp.has_value()) {
     KENSHO_ASSIGN_OR_RETURN(Reader choice, der::Child(r, dp->contents, "DistributionPointName"));
     Tlv name;
@@ -226,7 +230,8 @@ absl::StatusOr<IssuingDistributionPoint> ParseIdp(absl::string_view ext_value) {
   }
   KENSHO_RETURN_IF_ERROR(IdpFlag(r, 1, "onlyContainsUserCerts", &idp.only_contains_user_certs));
   KENSHO_RETURN_IF_ERROR(IdpFlag(r, 2, "onlyContainsCACerts", &idp.only_contains_ca_certs));
-  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> reasons, r.ReadOptional(der::ContextPrimitive(3), "onlySomeReasons"));
+  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> reasons,
+                          r.ReadOptional(der::ContextPrimitive(3), "onlySomeReasons"));
   idp.only_some_reasons = reasons.has_value();
   KENSHO_RETURN_IF_ERROR(IdpFlag(r, 4, "indirectCRL", &idp.indirect_crl));
   KENSHO_RETURN_IF_ERROR(IdpFlag(r, 5, "onlyContainsAttributeCerts", &idp.only_contains_attribute_certs));
@@ -382,12 +387,14 @@ absl::StatusOr<ParsedCrl> ParseCrl(absl::string_view der, const CrlParseOptions&
     KENSHO_ASSIGN_OR_RETURN(absl::Time next, der::ParseTime(t, "nextUpdate"));
     h.next_update = next;
   }
-  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> revoked, tbs.ReadOptional(der::kSequence, "revokedCertificates"));
+  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> revoked,
+                          tbs.ReadOptional(der::kSequence, "revokedCertificates"));
   if (revoked.has_value()) {
     if (revoked->contents.empty()) return Bad("empty revokedCertificates (omit it instead)");
     crl.revoked_certificates = revoked->contents;
   }
-  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> exts, tbs.ReadOptional(der::ContextConstructed(0), "crlExtensions"));
+  KENSHO_ASSIGN_OR_RETURN(std::optional<Tlv> exts,
+                          tbs.ReadOptional(der::ContextConstructed(0), "crlExtensions"));
   KENSHO_RETURN_IF_ERROR(tbs.ExpectEnd("tbsCertList"));
   if (exts.has_value()) {
     if (h.version != 2) return Bad("extensions in a v1 CRL");
@@ -395,8 +402,8 @@ absl::StatusOr<ParsedCrl> ParseCrl(absl::string_view der, const CrlParseOptions&
   }
 
   KENSHO_RETURN_IF_ERROR(WalkEntries(der, crl.revoked_certificates, tbs.depth() + 1, h.version == 2,
-                                     h.delta_base_crl_number.has_value(), options.max_entries, &h.entry_count, nullptr,
-                                     options.release_before));
+                                     h.delta_base_crl_number.has_value(), options.max_entries, &h.entry_count,
+                                     nullptr, options.release_before));
   KENSHO_ASSIGN_OR_RETURN(crl.tbs_digest,
                           HashTbs(der, tbs_tlv.full, h.signature_algorithm, options.release_before));
   return crl;
@@ -407,17 +414,24 @@ absl::Status ForEachRevokedEntry(const ParsedCrl& crl,
                                  const ReleaseFn& release_before) {
   int64_t count = 0;
   return WalkEntries(crl.input, crl.revoked_certificates, 3, crl.header.version == 2,
-                     crl.header.delta_base_crl_number.has_value(), std::max<int64_t>(crl.header.entry_count, 0), &count, &visit, release_before);
+                     crl.header.delta_base_crl_number.has_value(),
+                     std::max<int64_t>(crl.header.entry_count, 0), &count, &visit, release_before);
 }
 
 absl::string_view SignatureAlgorithmName(CrlSignatureAlgorithm algorithm) {
   switch (algorithm) {
-    case CrlSignatureAlgorithm::kRsaPkcs1Sha256: return "sha256WithRSAEncryption";
-    case CrlSignatureAlgorithm::kRsaPkcs1Sha384: return "sha384WithRSAEncryption";
-    case CrlSignatureAlgorithm::kRsaPkcs1Sha512: return "sha512WithRSAEncryption";
-    case CrlSignatureAlgorithm::kEcdsaSha256: return "ecdsa-with-SHA256";
-    case CrlSignatureAlgorithm::kEcdsaSha384: return "ecdsa-with-SHA384";
-    case CrlSignatureAlgorithm::kEcdsaSha512: return "ecdsa-with-SHA512";
+    case CrlSignatureAlgorithm::kRsaPkcs1Sha256:
+      return "sha256WithRSAEncryption";
+    case CrlSignatureAlgorithm::kRsaPkcs1Sha384:
+      return "sha384WithRSAEncryption";
+    case CrlSignatureAlgorithm::kRsaPkcs1Sha512:
+      return "sha512WithRSAEncryption";
+    case CrlSignatureAlgorithm::kEcdsaSha256:
+      return "ecdsa-with-SHA256";
+    case CrlSignatureAlgorithm::kEcdsaSha384:
+      return "ecdsa-with-SHA384";
+    case CrlSignatureAlgorithm::kEcdsaSha512:
+      return "ecdsa-with-SHA512";
   }
   return "unknown";
 }

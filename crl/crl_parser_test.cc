@@ -116,8 +116,8 @@ TEST(CrlParser, SimPartitionsMatchManifestAndOpenSsl) {
       BN_free(bn);
       EXPECT_EQ(absl::BytesToHexString(mine[i].serial), absl::BytesToHexString(serial));
       EXPECT_EQ(mine[i].date, AsnTime(X509_REVOKED_get0_revocationDate(r)));
-      ASN1_ENUMERATED* reason = static_cast<ASN1_ENUMERATED*>(
-          X509_REVOKED_get_ext_d2i(r, NID_crl_reason, nullptr, nullptr));
+      ASN1_ENUMERATED* reason =
+          static_cast<ASN1_ENUMERATED*>(X509_REVOKED_get_ext_d2i(r, NID_crl_reason, nullptr, nullptr));
       if (reason == nullptr) {
         EXPECT_FALSE(mine[i].reason.has_value());
       } else {
@@ -182,12 +182,13 @@ TEST(CrlParser, ScaleCrlMappedStreamsInBoundedMemory) {
   EXPECT_TRUE(VerifyCrlSignature(*crl, X509_get0_pubkey(issuer)).ok());
   X509_free(issuer);
   using ms = std::chrono::milliseconds;
-  std::printf("scale.crl: %zu bytes, %lld entries; ParseCrl (check + hash) %lld ms, "
-              "ForEachRevokedEntry %lld ms; peak RSS %ld -> %ld KB\n",
-              f->data().size(), static_cast<long long>(n),
-              static_cast<long long>(std::chrono::duration_cast<ms>(parsed - start).count()),
-              static_cast<long long>(std::chrono::duration_cast<ms>(walked - parsed).count()), rss_before,
-              PeakRssKb());
+  std::printf(
+      "scale.crl: %zu bytes, %lld entries; ParseCrl (check + hash) %lld ms, "
+      "ForEachRevokedEntry %lld ms; peak RSS %ld -> %ld KB\n",
+      f->data().size(), static_cast<long long>(n),
+      static_cast<long long>(std::chrono::duration_cast<ms>(parsed - start).count()),
+      static_cast<long long>(std::chrono::duration_cast<ms>(walked - parsed).count()), rss_before,
+      PeakRssKb());
   EXPECT_LT(PeakRssKb() - rss_before, 32 * 1024);
 }
 
@@ -238,10 +239,18 @@ TEST(CrlParser, MutationsNeverCrash) {
     for (int k = 0; k < edits; ++k) {
       const size_t pos = rng() % m.size();
       switch (rng() % 4) {
-        case 0: m[pos] = static_cast<char>(rng()); break;
-        case 1: m[pos] ^= static_cast<char>(1 << (rng() % 8)); break;
-        case 2: m.erase(pos, 1 + rng() % 8); break;
-        default: m.insert(pos, std::string(1 + rng() % 4, static_cast<char>(rng()))); break;
+        case 0:
+          m[pos] = static_cast<char>(rng());
+          break;
+        case 1:
+          m[pos] ^= static_cast<char>(1 << (rng() % 8));
+          break;
+        case 2:
+          m.erase(pos, 1 + rng() % 8);
+          break;
+        default:
+          m.insert(pos, std::string(1 + rng() % 4, static_cast<char>(rng())));
+          break;
       }
       if (m.empty()) m = "\x30";
     }
@@ -287,7 +296,8 @@ TEST(CrlParser, FuzzSeedsGiveOkOrErrorNeverCrash) {
     ForEachRevokedEntry(*crl, [](const RevokedEntry&) { return absl::OkStatus(); }).IgnoreError();
   }
   EXPECT_GT(crl_corpus, 2000);
-  for (const auto& [corpus, n] : ok_by_corpus) std::printf("fuzz seeds parsed OK: %4d in %s\n", n, corpus.c_str());
+  for (const auto& [corpus, n] : ok_by_corpus)
+    std::printf("fuzz seeds parsed OK: %4d in %s\n", n, corpus.c_str());
 }
 
 // ---- Chromium pki/testdata/crl_unittest (../shared/conformance/chromium-pki/crl.json).
@@ -324,9 +334,9 @@ TEST(CrlParser, ChromiumCrlCases) {
   // What the parser + signature + serial lookup decide; the other "bad_"
   // cases need the certificate and its chain (IDP vs CRLDP, issuer name,
   // key usage, CRL age): the verification layer's and partition_ingest's job.
-  const std::set<std::string> parse_ok_but_not_here = {
-      "invalid_issuer_keyusage_no_crlsign", "invalid_key_rollover_issuer_keyusage_no_crlsign",
-      "invalid_idp_onlycontainsusercerts_v1_leaf"};
+  const std::set<std::string> parse_ok_but_not_here = {"invalid_issuer_keyusage_no_crlsign",
+                                                       "invalid_key_rollover_issuer_keyusage_no_crlsign",
+                                                       "invalid_idp_onlycontainsusercerts_v1_leaf"};
   const std::set<std::string> bad_signature = {"bad_signature", "bad_key_rollover_signature"};
   const std::set<std::string> bad_parse = {"bad_fake_critical_extension",
                                            "bad_fake_critical_crlentryextension"};
@@ -360,7 +370,8 @@ TEST(CrlParser, ChromiumCrlCases) {
     X509* leaf = ParseCert(pem.blocks["CERTIFICATE"]);
     ASSERT_NE(leaf, nullptr);
     const ASN1_INTEGER* serial = X509_get0_serialNumber(leaf);
-    std::string want(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)), ASN1_STRING_length(serial));
+    std::string want(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
+                     ASN1_STRING_length(serial));
     X509_free(leaf);
     bool listed = false;
     for (const Collected& e : Entries(*crl)) listed |= e.serial == want;

@@ -22,12 +22,27 @@ absl::Status VerifyCrlSignature(const CrlHeader& header, absl::string_view tbs_d
   const EVP_MD* md = nullptr;
   bool rsa = true;
   switch (header.signature_algorithm) {
-    case CrlSignatureAlgorithm::kRsaPkcs1Sha256: md = EVP_sha256(); break;
-    case CrlSignatureAlgorithm::kRsaPkcs1Sha384: md = EVP_sha384(); break;
-    case CrlSignatureAlgorithm::kRsaPkcs1Sha512: md = EVP_sha512(); break;
-    case CrlSignatureAlgorithm::kEcdsaSha256: md = EVP_sha256(); rsa = false; break;
-    case CrlSignatureAlgorithm::kEcdsaSha384: md = EVP_sha384(); rsa = false; break;
-    case CrlSignatureAlgorithm::kEcdsaSha512: md = EVP_sha512(); rsa = false; break;
+    case CrlSignatureAlgorithm::kRsaPkcs1Sha256:
+      md = EVP_sha256();
+      break;
+    case CrlSignatureAlgorithm::kRsaPkcs1Sha384:
+      md = EVP_sha384();
+      break;
+    case CrlSignatureAlgorithm::kRsaPkcs1Sha512:
+      md = EVP_sha512();
+      break;
+    case CrlSignatureAlgorithm::kEcdsaSha256:
+      md = EVP_sha256();
+      rsa = false;
+      break;
+    case CrlSignatureAlgorithm::kEcdsaSha384:
+      md = EVP_sha384();
+      rsa = false;
+      break;
+    case CrlSignatureAlgorithm::kEcdsaSha512:
+      md = EVP_sha512();
+      rsa = false;
+      break;
   }
   if (md == nullptr || tbs_digest.size() != static_cast<size_t>(EVP_MD_get_size(md))) {
     return absl::InvalidArgumentError("CRL signature: digest does not fit the algorithm");
@@ -50,14 +65,13 @@ absl::Status VerifyCrlSignature(const CrlHeader& header, absl::string_view tbs_d
     ERR_clear_error();
     return absl::InternalError("CRL signature: cannot set up verification");
   }
-  const int r = EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                                signature.size(), reinterpret_cast<const unsigned char*>(tbs_digest.data()),
-                                tbs_digest.size());
+  const int r =
+      EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                      reinterpret_cast<const unsigned char*>(tbs_digest.data()), tbs_digest.size());
   ERR_clear_error();
   if (r != 1) {
     return absl::PermissionDeniedError(absl::StrCat("CRL signature does not verify (",
-                                                    SignatureAlgorithmName(header.signature_algorithm),
-                                                    ")"));
+                                                    SignatureAlgorithmName(header.signature_algorithm), ")"));
   }
   return absl::OkStatus();
 }

@@ -73,8 +73,8 @@ absl::Status Reader::Next(Tlv* out) {
 absl::StatusOr<Tlv> Reader::Read(uint8_t tag, absl::string_view what) {
   if (rest_.empty()) return Bad(what, "missing");
   if (static_cast<uint8_t>(rest_[0]) != tag) {
-    return Bad(what, absl::StrFormat("expected tag 0x%02x, found 0x%02x", tag,
-                                     static_cast<uint8_t>(rest_[0])));
+    return Bad(what,
+               absl::StrFormat("expected tag 0x%02x, found 0x%02x", tag, static_cast<uint8_t>(rest_[0])));
   }
   Tlv tlv;
   absl::Status s = Next(&tlv);
@@ -184,8 +184,7 @@ absl::StatusOr<absl::Time> ParseTime(const Tlv& tlv, absl::string_view what) {
       !Digits(s, pos + 6, 2, &min) || !Digits(s, pos + 8, 2, &sec) || s[pos + 10] != 'Z') {
     return Bad(what, "bad time digits or missing Z");
   }
-  if (mon < 1 || mon > 12 || day < 1 || day > DaysInMonth(year, mon) || hour > 23 || min > 59 ||
-      sec > 59) {
+  if (mon < 1 || mon > 12 || day < 1 || day > DaysInMonth(year, mon) || hour > 23 || min > 59 || sec > 59) {
     return Bad(what, "time field out of range");
   }
   const int64_t seconds = DaysFromCivil(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;

@@ -22,12 +22,12 @@ TEST(DerReader, ReadsShortAndLongLengths) {
 }
 
 TEST(DerReader, RejectsBerAndTruncation) {
-  for (const std::string& bad : {"\x30\x80\x00\x00"s,           // indefinite
-                                 "\x04\x81\x05hello"s,          // non-minimal long form
-                                 "\x04\x82\x00\x80"s,           // leading zero length octet
-                                 "\x04\x05hi"s,                 // truncated contents
-                                 "\x04"s,                       // truncated header
-                                 "\x1f\x01\x00"s,               // high tag number
+  for (const std::string& bad : {"\x30\x80\x00\x00"s,                 // indefinite
+                                 "\x04\x81\x05hello"s,                // non-minimal long form
+                                 "\x04\x82\x00\x80"s,                 // leading zero length octet
+                                 "\x04\x05hi"s,                       // truncated contents
+                                 "\x04"s,                             // truncated header
+                                 "\x1f\x01\x00"s,                     // high tag number
                                  "\x04\x85\x01\x00\x00\x00\x00"s}) {  // 5 length octets
     Reader r(bad);
     Tlv t;

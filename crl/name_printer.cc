@@ -12,11 +12,21 @@ namespace kensho::crl {
 namespace {
 
 absl::string_view ShortName(absl::string_view oid) {
-  struct Entry { const char* oid; const char* name; };
+  struct Entry {
+    const char* oid;
+    const char* name;
+  };
   static constexpr Entry kNames[] = {
-      {"2.5.4.3", "CN"},  {"2.5.4.6", "C"},   {"2.5.4.7", "L"},  {"2.5.4.8", "ST"},
-      {"2.5.4.9", "STREET"}, {"2.5.4.10", "O"}, {"2.5.4.11", "OU"}, {"2.5.4.5", "serialNumber"},
-      {"0.9.2342.19200300.100.1.25", "DC"}, {"0.9.2342.19200300.100.1.1", "UID"},
+      {"2.5.4.3", "CN"},
+      {"2.5.4.6", "C"},
+      {"2.5.4.7", "L"},
+      {"2.5.4.8", "ST"},
+      {"2.5.4.9", "STREET"},
+      {"2.5.4.10", "O"},
+      {"2.5.4.11", "OU"},
+      {"2.5.4.5", "serialNumber"},
+      {"0.9.2342.19200300.100.1.25", "DC"},
+      {"0.9.2342.19200300.100.1.1", "UID"},
       {"1.2.840.113549.1.9.1", "emailAddress"},
   };
   for (const Entry& e : kNames) {
@@ -105,8 +115,8 @@ void AppendValue(const der::Tlv& value, std::string* out) {
     const bool edge_space = cp == ' ' && (i == 0 || i + 1 == cps.size());
     if (cp < 0x20 || cp == 0x7f) {
       absl::StrAppendFormat(out, "\\%02X", cp);
-    } else if (edge_space || (cp == '#' && i == 0) || cp == '"' || cp == '+' || cp == ',' ||
-               cp == ';' || cp == '<' || cp == '>' || cp == '\\' || cp == '=') {
+    } else if (edge_space || (cp == '#' && i == 0) || cp == '"' || cp == '+' || cp == ',' || cp == ';' ||
+               cp == '<' || cp == '>' || cp == '\\' || cp == '=') {
       out->push_back('\\');
       out->push_back(static_cast<char>(cp));
     } else {

@@ -56,22 +56,38 @@ bool IssuerMatches(const std::string& issuer_der, const X509* cert) {
 
 absl::string_view RejectReasonName(CrlRejectReason reason) {
   switch (reason) {
-    case CrlRejectReason::kNone: return "accepted";
-    case CrlRejectReason::kNotACrl: return "not a CRL";
-    case CrlRejectReason::kUnsupported: return "unsupported CRL";
-    case CrlRejectReason::kWrongIssuer: return "wrong issuer";
-    case CrlRejectReason::kBadSignature: return "signature does not verify";
-    case CrlRejectReason::kWrongPartition: return "CRL of another partition";
-    case CrlRejectReason::kScopeMismatch: return "CRL scope does not cover the partition";
-    case CrlRejectReason::kMissingCrlNumber: return "no CRL number";
-    case CrlRejectReason::kSameCrlNumber: return "same CRL number as the accepted CRL";
-    case CrlRejectReason::kCrlNumberNotIncreasing: return "CRL number not increasing";
-    case CrlRejectReason::kThisUpdateNotIncreasing: return "thisUpdate older than the accepted CRL's";
-    case CrlRejectReason::kThisUpdateInFuture: return "thisUpdate in the future";
-    case CrlRejectReason::kTooOld: return "CRL too old";
-    case CrlRejectReason::kMissingNextUpdate: return "no nextUpdate";
-    case CrlRejectReason::kExpired: return "CRL expired (nextUpdate passed)";
-    case CrlRejectReason::kEntriesFailed: return "storing entries failed";
+    case CrlRejectReason::kNone:
+      return "accepted";
+    case CrlRejectReason::kNotACrl:
+      return "not a CRL";
+    case CrlRejectReason::kUnsupported:
+      return "unsupported CRL";
+    case CrlRejectReason::kWrongIssuer:
+      return "wrong issuer";
+    case CrlRejectReason::kBadSignature:
+      return "signature does not verify";
+    case CrlRejectReason::kWrongPartition:
+      return "CRL of another partition";
+    case CrlRejectReason::kScopeMismatch:
+      return "CRL scope does not cover the partition";
+    case CrlRejectReason::kMissingCrlNumber:
+      return "no CRL number";
+    case CrlRejectReason::kSameCrlNumber:
+      return "same CRL number as the accepted CRL";
+    case CrlRejectReason::kCrlNumberNotIncreasing:
+      return "CRL number not increasing";
+    case CrlRejectReason::kThisUpdateNotIncreasing:
+      return "thisUpdate older than the accepted CRL's";
+    case CrlRejectReason::kThisUpdateInFuture:
+      return "thisUpdate in the future";
+    case CrlRejectReason::kTooOld:
+      return "CRL too old";
+    case CrlRejectReason::kMissingNextUpdate:
+      return "no nextUpdate";
+    case CrlRejectReason::kExpired:
+      return "CRL expired (nextUpdate passed)";
+    case CrlRejectReason::kEntriesFailed:
+      return "storing entries failed";
   }
   return "unknown";
 }
@@ -103,9 +119,9 @@ PartitionCrlDecision CheckPartitionCrl(const PartitionSpec& spec, absl::string_v
                                        const CrlParseOptions& options) {
   absl::StatusOr<ParsedCrl> parsed = ParseCrl(der, options);
   if (!parsed.ok()) {
-    return Reject(absl::IsUnimplemented(parsed.status()) ? CrlRejectReason::kUnsupported
-                                                         : CrlRejectReason::kNotACrl,
-                  std::string(parsed.status().message()));
+    return Reject(
+        absl::IsUnimplemented(parsed.status()) ? CrlRejectReason::kUnsupported : CrlRejectReason::kNotACrl,
+        std::string(parsed.status().message()));
   }
   const CrlHeader& h = parsed->header;
   if (h.delta_base_crl_number.has_value()) {

@@ -52,21 +52,21 @@ struct PartitionSpec {
 
 enum class CrlRejectReason {
   kNone = 0,
-  kNotACrl,                  // not DER / truncated / trailing bytes / malformed fields
-  kUnsupported,              // delta CRL, unknown critical extension, algorithm, indirect entries
-  kWrongIssuer,              // issuer name is not the configured CA's
-  kBadSignature,             // no configured generation's key verifies it
-  kWrongPartition,           // IDP absent or names another distribution point
-  kScopeMismatch,            // IDP limits the scope (CA/attribute certs only, some reasons, indirect)
+  kNotACrl,         // not DER / truncated / trailing bytes / malformed fields
+  kUnsupported,     // delta CRL, unknown critical extension, algorithm, indirect entries
+  kWrongIssuer,     // issuer name is not the configured CA's
+  kBadSignature,    // no configured generation's key verifies it
+  kWrongPartition,  // IDP absent or names another distribution point
+  kScopeMismatch,   // IDP limits the scope (CA/attribute certs only, some reasons, indirect)
   kMissingCrlNumber,
-  kSameCrlNumber,            // the CRL already accepted (benign for a refresher)
-  kCrlNumberNotIncreasing,   // older than the one accepted
+  kSameCrlNumber,           // the CRL already accepted (benign for a refresher)
+  kCrlNumberNotIncreasing,  // older than the one accepted
   kThisUpdateNotIncreasing,
   kThisUpdateInFuture,
-  kTooOld,                   // thisUpdate older than max_age
+  kTooOld,  // thisUpdate older than max_age
   kMissingNextUpdate,
-  kExpired,                  // nextUpdate already passed at now
-  kEntriesFailed,            // the sink refused an entry (storage error)
+  kExpired,        // nextUpdate already passed at now
+  kEntriesFailed,  // the sink refused an entry (storage error)
 };
 
 absl::string_view RejectReasonName(CrlRejectReason reason);

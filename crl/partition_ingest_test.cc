@@ -1,10 +1,10 @@
 #include "crl/partition_ingest.h"
 
+#include <openssl/x509v3.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <openssl/x509v3.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -46,7 +46,8 @@ class PartitionIngestTest : public ::testing::Test {
     roots_["roots/stray_sign.pem"] = ReadPemCertOrDie(Path("roots/stray_sign.pem"));
     // The biggest sign partition, and another partition of the same issuer.
     for (const SimPartition& p : World().partitions) {
-      if (absl::StartsWith(p.id, "sign-") && (target_ == nullptr || p.entries > target_->entries)) target_ = &p;
+      if (absl::StartsWith(p.id, "sign-") && (target_ == nullptr || p.entries > target_->entries))
+        target_ = &p;
     }
     ASSERT_NE(target_, nullptr);
     ASSERT_GT(target_->entries, 0);
@@ -116,9 +117,9 @@ TEST_F(PartitionIngestTest, RejectsAnotherMunicipalitysCrl) {
 TEST_F(PartitionIngestTest, RejectsWrongSignerAndWrongIssuer) {
   PartitionSpec spec = Spec(*target_);
   // Only the generations that did not sign it.
-  spec.issuer_generations.erase(std::remove(spec.issuer_generations.begin(), spec.issuer_generations.end(),
-                                            roots_.at(target_->issuer)),
-                                spec.issuer_generations.end());
+  spec.issuer_generations.erase(
+      std::remove(spec.issuer_generations.begin(), spec.issuer_generations.end(), roots_.at(target_->issuer)),
+      spec.issuer_generations.end());
   spec.issuer_generations.push_back(roots_.at("roots/stray_sign.pem"));  // same DN, another key
   EXPECT_EQ(Check(spec, der_, now_), CrlRejectReason::kBadSignature);
   // The other CA's roots: another DN.

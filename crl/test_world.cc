@@ -39,8 +39,7 @@ SimWorld Generate(int64_t scale_entries) {
   const std::string binary = absl::StrCat(srcdir, "/", workspace, "/tools/jpki_sim/jpki_sim");
   const std::string cmd =
       absl::StrCat(binary, " --out=", w.dir, " --people=50 --seed=1 --now=2026-03-01T00:00:00Z",
-                   " --workloads=false --scale_crl_entries=", scale_entries, " >", tmp,
-                   "/jpki_sim.log 2>&1");
+                   " --workloads=false --scale_crl_entries=", scale_entries, " >", tmp, "/jpki_sim.log 2>&1");
   if (std::system(cmd.c_str()) != 0) Die(absl::StrCat("failed: ", cmd));
   std::istringstream json(ReadFileOrDie(w.dir + "/crl/partitions.json"));
   std::string line;

@@ -1,6 +1,8 @@
 #!/bin/bash
-# The whole test suite: installs what is missing, runs every Bazel test and
-# ends with one line "N passed, N failed" counted from the test XML.
+# The whole test suite: installs what is missing, runs every Bazel test twice
+# (a normal build, then under AddressSanitizer + UndefinedBehaviorSanitizer)
+# and ends with one line "N passed, N failed" counted from the test XML.
+# KENSHO_SKIP_SANITIZERS=1 runs the normal pass only.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,32 +12,37 @@ SHARED="$(cd .. && pwd)/shared"
 TEST_ENV=()
 if [ -d "$SHARED" ]; then TEST_ENV=(--test_env=KENSHO_SHARED="$SHARED"); fi
 
-bazel test //... "${TEST_ENV[@]}" "$@"
-bazel_status=$?
+TARGETS=$(bazel query 'tests(//...) except attr(tags, manual, tests(//...))' 2>/dev/null)
+TOTALS=$(mktemp)
+trap 'rm -f "$TOTALS"' EXIT
 
-# Count test cases from each target's XML; a target that failed without XML
-# (failed to build, crashed, timed out) counts as one failure.
-targets=$(bazel query 'tests(//...) except attr(tags, manual, tests(//...))' 2>/dev/null)
-# The folder for this configuration (the bazel-testlogs link follows whatever
-# Bazel command ran last).
-testlogs=$(bazel info "${TEST_ENV[@]}" "$@" bazel-testlogs 2>/dev/null)
-python3 - "$bazel_status" "$testlogs" $targets <<'PY'
+# Runs one pass and appends "passed failed skipped" to $TOTALS. A target that
+# failed without XML (failed to build, crashed, timed out) counts as one
+# failure.
+run_pass() {
+  local name=$1
+  shift
+  echo "=== test pass: $name"
+  bazel test //... "${TEST_ENV[@]}" "$@"
+  local status=$?
+  # This configuration's folder (the bazel-testlogs link follows the last command).
+  local testlogs
+  testlogs=$(bazel info "${TEST_ENV[@]}" "$@" bazel-testlogs 2>/dev/null)
+  python3 - "$status" "$testlogs" "$name" $TARGETS >>"$TOTALS" <<'PY'
 import os, sys, xml.etree.ElementTree as ET
-status = int(sys.argv[1])
-testlogs = sys.argv[2]
+status, testlogs, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 passed = failed = skipped = 0
-for label in sys.argv[3:]:
-    pkg, name = label.lstrip("/").split(":")
-    xml = os.path.join(testlogs, pkg, name, "test.xml")
+for label in sys.argv[4:]:
+    pkg, target = label.lstrip("/").split(":")
+    xml = os.path.join(testlogs, pkg, target, "test.xml")
     try:
         root = ET.parse(xml).getroot()
     except Exception:
         failed += 1
-        print(f"no test results for {label}")
+        print(f"{name}: no test results for {label}", file=sys.stderr)
         continue
-    cases = root.iter("testcase")
     n = 0
-    for c in cases:
+    for c in root.iter("testcase"):
         n += 1
         if c.find("failure") is not None or c.find("error") is not None:
             failed += 1
@@ -50,6 +57,19 @@ for label in sys.argv[3:]:
         passed += not bad
 if status != 0 and failed == 0:
     failed = 1  # the build failed before any test ran
-print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
-sys.exit(1 if failed or status != 0 else 0)
+print(passed, failed, skipped)
 PY
+}
+
+run_pass normal
+if [ "${KENSHO_SKIP_SANITIZERS:-0}" != 1 ]; then
+  run_pass asan+ubsan --config=asan
+fi
+
+read -r passed failed skipped < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$TOTALS")
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

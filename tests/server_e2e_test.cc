@@ -60,11 +60,12 @@ std::string RootDer() {
   static const std::string chars =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  int val = 0, bits = -8;
+  uint32_t val = 0;
+  int bits = -8;
   for (char c : b64) {
     size_t pos = chars.find(c);
     if (pos == std::string::npos) continue;
-    val = (val << 6) + static_cast<int>(pos);
+    val = (val << 6) + static_cast<uint32_t>(pos);
     bits += 6;
     if (bits >= 0) {
       out.push_back(static_cast<char>((val >> bits) & 0xFF));

@@ -1,5 +1,6 @@
 #include "verify/certificate_cache.h"
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 namespace kensho::verify {
@@ -9,8 +10,10 @@ CertificateCache::CertificateCache(size_t capacity)
 
 absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
     absl::string_view der) {
+  // Fetched once: the one-shot SHA256() looks the implementation up per call.
+  static const EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(der.data()), der.size(), digest);
+  EVP_Digest(der.data(), der.size(), digest, nullptr, sha256, nullptr);
   std::string key(reinterpret_cast<char*>(digest), sizeof digest);
   Shard& shard = shards_[digest[0] % kShards];
   {
