@@ -1,9 +1,29 @@
 #include "server/admin_service.h"
 
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cache/key_schema.h"
 #include "server/proto_time.h"
 
 namespace kensho::server {
+
+void FillPartitionStatus(const revocation::PartitionView& v, v1::PartitionStatus* p) {
+  p->set_partition_id(v.config.id);
+  p->set_source(v.config.source);
+  if (v.stored.has_value()) {
+    const cache::PartitionMetadata& md = *v.stored;
+    std::string number;
+    for (unsigned char c : md.crl_number) absl::StrAppend(&number, absl::Hex(c, absl::kZeroPad2));
+    p->set_crl_number(number);
+    ToProto(md.this_update, p->mutable_this_update());
+    if (md.next_update) ToProto(*md.next_update, p->mutable_next_update());
+    p->set_entries(md.entry_count);
+  }
+  p->set_stale(v.stale);
+  p->set_last_error(v.last_error);
+}
 
 void FillServerStatus(const ServerState& state, v1::ServerStatus* status) {
   status->set_version(kVersion);
@@ -26,6 +46,15 @@ void FillServerStatus(const ServerState& state, v1::ServerStatus* status) {
     }
   }
   if (!any_anchor) status->add_not_serving_reasons("no trust anchors loaded");
+  if (revocation::PartitionManager* partitions = state.partitions()) {
+    const absl::Time now = absl::Now();
+    std::vector<std::string> reasons;
+    partitions->Ready(now, &reasons);
+    for (std::string& r : reasons) status->add_not_serving_reasons(std::move(r));
+    for (const revocation::PartitionView& v : partitions->Snapshot(now)) {
+      FillPartitionStatus(v, status->add_partitions());
+    }
+  }
   status->set_serving(status->not_serving_reasons().empty());
   if (const cache::RocksStore* store = state.store()) {
     v1::CacheStatus* c = status->add_caches();
@@ -44,9 +73,7 @@ void FillServerStatus(const ServerState& state, v1::ServerStatus* status) {
     p->set_entries(engine->path_validator().cache_size());
     p->set_capacity(static_cast<int64_t>(engine->options().path_cache_capacity));
   }
-  for (const char* feature :
-       {"revocation: CRL/OCSP status is UNKNOWN (soft-fail) until issue 6 lands",
-        "Admin.RefreshRevocation, Admin.ImportCrl (issue 6: revocation)"}) {
+  for (const char* feature : {"OCSP (issue 6): revocation status comes from CRLs only"}) {
     status->add_unimplemented(feature);
   }
 }
@@ -61,24 +88,47 @@ grpc::ServerUnaryReactor* AdminService::GetStatus(grpc::CallbackServerContext* c
 }
 
 grpc::ServerUnaryReactor* AdminService::RefreshRevocation(
-    grpc::CallbackServerContext* context, const v1::RefreshRevocationRequest*,
-    v1::RefreshRevocationResponse*) {
+    grpc::CallbackServerContext* context, const v1::RefreshRevocationRequest* request,
+    v1::RefreshRevocationResponse* response) {
   auto* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                               "RefreshRevocation arrives with revocation support (issue 6)"));
+  revocation::PartitionManager* partitions = state_->partitions();
+  std::vector<std::string> ids(request->partition_ids().begin(), request->partition_ids().end());
+  if (ids.empty()) {
+    for (const auto& v : partitions->Snapshot(absl::Now())) ids.push_back(v.config.id);
+  }
+  // Fetches are bounded by the configured timeouts; run them off the gRPC
+  // thread and answer when all are done.
+  std::thread([reactor, partitions, ids, response] {
+    for (const std::string& id : ids) partitions->Refresh(id, absl::Now()).IgnoreError();
+    const auto views = partitions->Snapshot(absl::Now());
+    for (const std::string& id : ids) {
+      for (const auto& v : views) {
+        if (v.config.id == id) FillPartitionStatus(v, response->add_partitions());
+      }
+    }
+    reactor->Finish(response->partitions_size() == static_cast<int>(ids.size())
+                        ? grpc::Status::OK
+                        : grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown partition id"));
+  }).detach();
   return reactor;
 }
 
 grpc::ServerUnaryReactor* AdminService::ImportCrl(grpc::CallbackServerContext* context,
                                                   const v1::ImportCrlRequest* request,
-                                                  v1::ImportCrlResponse*) {
+                                                  v1::ImportCrlResponse* response) {
   auto* reactor = context->DefaultReactor();
   if (request->crl().empty()) {
     reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "crl: required"));
-  } else {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                 "ImportCrl arrives with revocation support (issue 6)"));
+    return reactor;
   }
+  auto view = state_->partitions()->Import(request->partition_id(), request->crl(), absl::Now());
+  if (!view.ok()) {
+    reactor->Finish(grpc::Status(static_cast<grpc::StatusCode>(view.status().code()),
+                                 std::string(view.status().message())));
+    return reactor;
+  }
+  FillPartitionStatus(*view, response->mutable_partition());
+  reactor->Finish(grpc::Status::OK);
   return reactor;
 }
 

@@ -28,6 +28,7 @@ class AdminService final : public v1::Admin::CallbackService {
 // Fills `status` from `state`; separate from the reactor so it is testable
 // without gRPC.
 void FillServerStatus(const ServerState& state, v1::ServerStatus* status);
+void FillPartitionStatus(const revocation::PartitionView& view, v1::PartitionStatus* status);
 
 }  // namespace kensho::server
 

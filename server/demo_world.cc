@@ -44,6 +44,10 @@ absl::Status PrepareDemoWorld(v1::ServerConfig* config, absl::Time now) {
   AddProfile(config, "jpki-auth", dir + "/trust/jpki-auth.pem", false);
   AddProfile(config, "test-sign", dir + "/roots/test_sign.pem", true);
   AddProfile(config, "test-auth", dir + "/roots/test_auth.pem", true);
+  // The world's per-municipality CRLs, read from its folder.
+  if (config->revocation().crl_dir().empty() && config->revocation().crl_partitions().empty()) {
+    config->mutable_revocation()->set_crl_dir(dir + "/crl");
+  }
   return absl::OkStatus();
 }
 

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -16,6 +17,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "cache/revocation_store.h"
+#include "revocation/crl_checker.h"
+#include "revocation/crl_fetcher.h"
+#include "revocation/partition_manager.h"
 #include "server/admin_service.h"
 #include "server/demo_world.h"
 #include "server/grpc_log_capture.h"
@@ -74,6 +79,45 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   std::unique_ptr<KenshoServer> server(new KenshoServer());
   server->state_ =
       std::make_unique<ServerState>(config, *std::move(trust), *std::move(store), now);
+
+  // Revocation: stored CRL partitions, refreshed in the background.
+  auto revocation_store = cache::RevocationStore::Open(server->state_->store());
+  if (!revocation_store.ok()) return revocation_store.status();
+  server->revocation_store_ = *std::move(revocation_store);
+  const v1::RevocationConfig& rc = config.revocation();
+  std::vector<revocation::PartitionSource> sources;
+  for (const auto& p : rc.crl_partitions()) {
+    sources.push_back({p.id(), p.source(), p.distribution_point(), p.trust_profile(),
+                       p.has_required() ? p.required() : true});
+  }
+  revocation::FetchPolicy policy;
+  if (rc.connect_timeout_ms() > 0) policy.connect_timeout = absl::Milliseconds(rc.connect_timeout_ms());
+  if (rc.fetch_timeout_ms() > 0) policy.total_timeout = absl::Milliseconds(rc.fetch_timeout_ms());
+  if (rc.max_crl_bytes() > 0) policy.max_bytes = rc.max_crl_bytes();
+  if (rc.refresh_margin_seconds() > 0) policy.refresh_margin = absl::Seconds(rc.refresh_margin_seconds());
+  if (rc.retry_min_seconds() > 0) policy.retry_min = absl::Seconds(rc.retry_min_seconds());
+  if (rc.retry_max_seconds() > 0) policy.retry_max = absl::Seconds(rc.retry_max_seconds());
+  const std::string tmp_dir = config.data_dir() + "/tmp";
+  if (absl::Status s = MakeDirs(tmp_dir); !s.ok()) return s;
+  revocation::InitFetcher();
+  auto partitions = revocation::PartitionManager::Create(
+      std::move(sources), rc.crl_dir(), server->state_->trust_store(),
+      server->revocation_store_.get(), policy, tmp_dir);
+  if (!partitions.ok()) return partitions.status();
+  server->partitions_ = *std::move(partitions);
+  // Local files are read before serving so that the first answers already
+  // have them; network sources are left to the refresher.
+  for (const revocation::PartitionView& v : server->partitions_->Snapshot(now)) {
+    if (v.config.source.rfind("file://", 0) != 0) continue;
+    absl::Status s = server->partitions_->Refresh(v.config.id, now);
+    if (!s.ok()) {
+      std::fprintf(stderr, "kensho: revocation partition %s: %s\n", v.config.id.c_str(),
+                   std::string(s.message()).c_str());
+    }
+  }
+  server->state_->set_partitions(server->partitions_.get());
+  server->checker_ = std::make_unique<revocation::CrlRevocationChecker>(
+      server->partitions_.get(), server->revocation_store_.get(), [] { return absl::Now(); });
   verify::EngineOptions engine_options;
   engine_options.max_content_bytes = config.limits().max_content_bytes();
   if (!config.jpki_oids().signature_policy().empty()) {
@@ -82,7 +126,11 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   if (!config.jpki_oids().auth_policy().empty()) {
     engine_options.oids.auth_policy = config.jpki_oids().auth_policy();
   }
-  auto engine = std::make_unique<verify::Engine>(server->state_->trust_store(), engine_options);
+  if (rc.default_mode() == v1::RevocationConfig::HARD_FAIL) {
+    engine_options.default_revocation_mode = verify::RevocationMode::kHardFail;
+  }
+  auto engine = std::make_unique<verify::Engine>(server->state_->trust_store(), engine_options,
+                                                 server->checker_.get());
   server->state_->set_engine(engine.get());
   server->handler_ = std::make_unique<ValidatorHandler>(
       std::move(engine), /*subject_allowed=*/config.allow_subject_without_authentication(),
@@ -117,14 +165,26 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
                                 ? absl::StrCat("[", hp->host, "]:", port)
                                 : absl::StrCat(hp->host, ":", port);
 
-  v1::ServerStatus status;
-  FillServerStatus(*server->state_, &status);
-  grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
-  health->SetServingStatus(status.serving());
+  server->UpdateHealth();
+  KenshoServer* raw = server.get();
+  server->partitions_->StartRefresher([] { return absl::Now(); }, [raw] { raw->UpdateHealth(); });
   return server;
 }
 
+void KenshoServer::UpdateHealth() {
+  absl::MutexLock lock(&health_mu_);
+  if (server_ == nullptr || stopping_) return;
+  v1::ServerStatus status;
+  FillServerStatus(*state_, &status);
+  server_->GetHealthCheckService()->SetServingStatus(status.serving());
+}
+
 void KenshoServer::Shutdown(absl::Duration grace) {
+  if (partitions_ != nullptr) partitions_->Stop();
+  {
+    absl::MutexLock lock(&health_mu_);
+    stopping_ = true;
+  }
   if (server_ == nullptr) return;
   if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

@@ -7,11 +7,20 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "proto/config.pb.h"
 
 namespace grpc {
 class Server;
+}
+
+namespace kensho::cache {
+class RevocationStore;
+}
+namespace kensho::revocation {
+class CrlRevocationChecker;
+class PartitionManager;
 }
 
 namespace kensho::server {
@@ -40,13 +49,20 @@ class KenshoServer {
  private:
   KenshoServer() = default;
 
+  void UpdateHealth();
+
   std::unique_ptr<ServerState> state_;
+  std::unique_ptr<cache::RevocationStore> revocation_store_;
+  std::unique_ptr<revocation::PartitionManager> partitions_;
+  std::unique_ptr<revocation::CrlRevocationChecker> checker_;
   std::unique_ptr<ValidatorHandler> handler_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<ValidatorService> validator_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   std::string listen_address_;
+  absl::Mutex health_mu_;
+  bool stopping_ ABSL_GUARDED_BY(health_mu_) = false;
 };
 
 }  // namespace kensho::server

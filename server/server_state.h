@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "cache/rocks_store.h"
 #include "proto/config.pb.h"
+#include "revocation/partition_manager.h"
 #include "verify/engine.h"
 #include "verify/trust_store.h"
 
@@ -41,6 +42,8 @@ class ServerState {
   // Set once before serving; read for status pages.
   void set_engine(const verify::Engine* engine) { engine_ = engine; }
   const verify::Engine* engine() const { return engine_; }
+  void set_partitions(revocation::PartitionManager* partitions) { partitions_ = partitions; }
+  revocation::PartitionManager* partitions() const { return partitions_; }
 
  private:
   const v1::ServerConfig config_;
@@ -49,6 +52,7 @@ class ServerState {
   const std::unique_ptr<cache::RocksStore> store_;
   const absl::Time started_at_;
   const verify::Engine* engine_ = nullptr;
+  revocation::PartitionManager* partitions_ = nullptr;
 };
 
 }  // namespace kensho::server

@@ -1,0 +1,135 @@
+#include "revocation/crl_checker.h"
+
+#include <openssl/x509v3.h>
+
+#include "absl/strings/str_cat.h"
+#include "crl/name_printer.h"
+
+namespace kensho::revocation {
+namespace {
+
+constexpr size_t kMaxMemo = 100000;
+
+}  // namespace
+
+std::string ReasonName(std::optional<crl::RevocationReason> reason) {
+  if (!reason.has_value()) return "";
+  switch (*reason) {
+    case crl::RevocationReason::kAffiliationChanged: return "BASIC_INFO_CHANGED";
+    case crl::RevocationReason::kSuperseded: return "RENEWED";
+    case crl::RevocationReason::kCessationOfOperation: return "NO_LONGER_NEEDED";
+    case crl::RevocationReason::kKeyCompromise: return "KEY_COMPROMISE";
+    case crl::RevocationReason::kCertificateHold: return "SUSPENDED";
+    case crl::RevocationReason::kCaCompromise: return "CA_COMPROMISE";
+    default: return "";
+  }
+}
+
+CrlRevocationChecker::CrlRevocationChecker(const PartitionManager* partitions,
+                                           const cache::RevocationStore* store,
+                                           std::function<absl::Time()> clock)
+    : partitions_(partitions), store_(store), clock_(std::move(clock)) {}
+
+std::vector<std::string> CrlRevocationChecker::DistributionPoints(
+    const verify::Certificate& leaf) const {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = dps_.find(leaf.sha256());
+    if (it != dps_.end()) return it->second;
+  }
+  std::vector<std::string> out;
+  auto* points = static_cast<STACK_OF(DIST_POINT)*>(
+      X509_get_ext_d2i(leaf.x509(), NID_crl_distribution_points, nullptr, nullptr));
+  for (int i = 0; points != nullptr && i < sk_DIST_POINT_num(points); ++i) {
+    const DIST_POINT* dp = sk_DIST_POINT_value(points, i);
+    if (dp->distpoint == nullptr || dp->distpoint->type != 0) continue;
+    const GENERAL_NAMES* names = dp->distpoint->name.fullname;
+    for (int j = 0; j < sk_GENERAL_NAME_num(names); ++j) {
+      const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, j);
+      if (name->type != GEN_DIRNAME) continue;
+      const unsigned char* der = nullptr;
+      size_t len = 0;
+      if (X509_NAME_get0_der(name->d.directoryName, &der, &len) != 1) continue;
+      auto text = crl::NameToString(absl::string_view(reinterpret_cast<const char*>(der), len));
+      if (text.ok()) out.push_back(*text);
+    }
+  }
+  sk_DIST_POINT_pop_free(points, DIST_POINT_free);
+  absl::MutexLock lock(&mu_);
+  if (dps_.size() >= kMaxMemo) dps_.clear();
+  dps_[leaf.sha256()] = out;
+  return out;
+}
+
+verify::RevocationSummary CrlRevocationChecker::Check(const verify::Certificate& leaf,
+                                                      const verify::Certificate& issuer,
+                                                      absl::Time validation_time,
+                                                      verify::RevocationMode mode) const {
+  verify::RevocationSummary r;
+  const std::vector<std::string> points = DistributionPoints(leaf);
+  if (points.empty()) {
+    r.source_id = "certificate names no CRL distribution point";
+    return r;
+  }
+  const std::string& key_id =
+      !issuer.subject_key_id().empty() ? issuer.subject_key_id() : leaf.authority_key_id();
+  std::optional<cache::PartitionMetadata> partition;
+  for (const std::string& dp : points) {
+    partition = partitions_->Covering(dp, key_id);
+    if (partition.has_value()) break;
+  }
+  if (!partition.has_value()) {
+    r.source_id = absl::StrCat("no CRL stored for ", points.front());
+    return r;
+  }
+  r.source = verify::RevocationSource::kCrl;
+  r.source_id = partition->partition_id;
+  r.this_update = partition->this_update;
+  r.next_update = partition->next_update;
+  r.from_cache = true;
+  r.stale = partition->next_update.has_value() && clock_() > *partition->next_update;
+
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(leaf.x509());
+  const std::string serial_bytes(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
+                                 static_cast<size_t>(ASN1_STRING_length(serial)));
+  const std::string memo_key =
+      absl::StrCat(key_id, "|", serial_bytes, "|", partition->generation);
+  std::optional<cache::StoredRevokedEntry> entry;
+  bool memoized = false;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = lookups_.find(memo_key);
+    if (it != lookups_.end()) {
+      entry = it->second;
+      memoized = true;
+    }
+  }
+  if (!memoized) {
+    auto hit = store_->Lookup(key_id, serial_bytes);
+    if (!hit.ok()) {
+      // Storage trouble: fail closed.
+      return verify::RevocationSummary{verify::RevocationStatus::kUnknown, "", std::nullopt,
+                                       verify::RevocationSource::kCrl,
+                                       absl::StrCat(partition->partition_id, ": ",
+                                                    hit.status().message())};
+    }
+    if (hit->has_value()) entry = (*hit)->entry;
+    absl::MutexLock lock(&mu_);
+    if (lookups_.size() >= kMaxMemo) lookups_.clear();
+    lookups_[memo_key] = entry;
+  }
+  if (entry.has_value() && entry->revocation_date <= validation_time) {
+    r.status = verify::RevocationStatus::kRevoked;
+    r.reason = ReasonName(entry->reason);
+    r.revoked_at = entry->revocation_date;
+    return r;
+  }
+  // Not listed (or revoked only after the validation time).
+  r.status = verify::RevocationStatus::kGood;
+  if (r.stale && mode == verify::RevocationMode::kHardFail) {
+    r.status = verify::RevocationStatus::kUnknown;
+  }
+  return r;
+}
+
+}  // namespace kensho::revocation

@@ -1,0 +1,52 @@
+// Revocation status from stored CRL partitions, for the verification engine.
+//
+// The certificate's CRL distribution point (a DirName in JPKI) and its
+// issuer's key id pick the partition; the stored entries answer. Never
+// fetches: what is not stored is UNKNOWN. A CRL past its nextUpdate still
+// answers (marked stale) in soft-fail; in hard-fail a stale GOOD becomes
+// UNKNOWN, while REVOKED stays REVOKED (revocation is final).
+// Thread-safe.
+#ifndef KENSHO_REVOCATION_CRL_CHECKER_H_
+#define KENSHO_REVOCATION_CRL_CHECKER_H_
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "cache/revocation_store.h"
+#include "revocation/partition_manager.h"
+#include "verify/revocation_checker.h"
+
+namespace kensho::revocation {
+
+class CrlRevocationChecker final : public verify::RevocationChecker {
+ public:
+  // Both must outlive the checker. `clock` is the real time, for staleness.
+  CrlRevocationChecker(const PartitionManager* partitions, const cache::RevocationStore* store,
+                       std::function<absl::Time()> clock);
+
+  verify::RevocationSummary Check(const verify::Certificate& leaf,
+                                  const verify::Certificate& issuer, absl::Time validation_time,
+                                  verify::RevocationMode mode) const override;
+
+ private:
+  std::vector<std::string> DistributionPoints(const verify::Certificate& leaf) const;
+
+  const PartitionManager* partitions_;
+  const cache::RevocationStore* store_;
+  const std::function<absl::Time()> clock_;
+  // Bounded memo tables: cleared when full.
+  mutable absl::Mutex mu_;
+  mutable std::unordered_map<std::string, std::vector<std::string>> dps_ ABSL_GUARDED_BY(mu_);
+  mutable std::unordered_map<std::string, std::optional<cache::StoredRevokedEntry>> lookups_
+      ABSL_GUARDED_BY(mu_);
+};
+
+// api.md's RevocationReason name for a CRL reason; empty for unspecified.
+std::string ReasonName(std::optional<crl::RevocationReason> reason);
+
+}  // namespace kensho::revocation
+
+#endif  // KENSHO_REVOCATION_CRL_CHECKER_H_

@@ -1,0 +1,124 @@
+// The CRL partitions kensho knows: where each comes from, what is stored for
+// it, and keeping it fresh.
+//
+// Fetching never happens on a request path: a background refresher fetches
+// each partition before its nextUpdate (refresh_margin early), backs off with
+// jitter after failures (remembering the error, so a dead source is not
+// hammered), and one fetch per partition runs at a time (concurrent requests
+// for the same partition share it). Anything that is not a valid CRL for the
+// partition is rejected and the previous good data is kept.
+//
+// Thread-safe.
+#ifndef KENSHO_REVOCATION_PARTITION_MANAGER_H_
+#define KENSHO_REVOCATION_PARTITION_MANAGER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "cache/revocation_codec.h"
+#include "cache/revocation_store.h"
+#include "verify/trust_store.h"
+
+namespace kensho::revocation {
+
+struct PartitionSource {
+  std::string id;
+  std::string source;              // http://, https://, file://
+  std::string distribution_point;  // printable DirName the CRL's IDP must name
+  std::string trust_profile;       // whose anchors may sign it; empty: any profile
+  bool required = true;
+};
+
+struct FetchPolicy {
+  absl::Duration connect_timeout = absl::Seconds(3);
+  absl::Duration total_timeout = absl::Seconds(60);
+  int64_t max_bytes = 512LL << 20;
+  absl::Duration refresh_margin = absl::Hours(1);
+  absl::Duration retry_min = absl::Seconds(30);
+  absl::Duration retry_max = absl::Hours(1);
+};
+
+// What status pages and readiness see of one partition.
+struct PartitionView {
+  PartitionSource config;
+  std::optional<cache::PartitionMetadata> stored;
+  std::string last_error;  // empty after a success
+  absl::Time last_attempt;
+  absl::Time next_attempt;
+  bool stale = false;      // no CRL, or past its nextUpdate
+};
+
+class PartitionManager {
+ public:
+  // `store` must outlive the manager. `tmp_dir` receives downloads.
+  // Partitions found in `crl_dir` (if not empty) are added as file://
+  // sources checked against their own IDP, not required for readiness.
+  static absl::StatusOr<std::unique_ptr<PartitionManager>> Create(
+      std::vector<PartitionSource> sources, const std::string& crl_dir,
+      std::shared_ptr<const verify::TrustStore> trust, cache::RevocationStore* store,
+      FetchPolicy policy, std::string tmp_dir);
+  ~PartitionManager();
+
+  // Fetches and ingests one partition now (deduplicated with the refresher).
+  absl::Status Refresh(const std::string& id, absl::Time now);
+  // Ingests pushed CRL bytes (air-gapped feeds). `id` may be empty: the
+  // partition is then found from the CRL's issuingDistributionPoint.
+  absl::StatusOr<PartitionView> Import(std::string id, absl::string_view der, absl::Time now);
+
+  // The partition whose CRL covers certificates with this CRL distribution
+  // point from the issuer with this key id, if one is stored.
+  std::optional<cache::PartitionMetadata> Covering(const std::string& distribution_point,
+                                                   const std::string& issuer_key_id) const;
+
+  std::vector<PartitionView> Snapshot(absl::Time now) const;
+  // True when every required partition has a CRL that is not past nextUpdate.
+  bool Ready(absl::Time now, std::vector<std::string>* reasons) const;
+
+  // Runs the background refresher until Stop(); `on_change` is called after
+  // each attempt (e.g. to update health).
+  void StartRefresher(std::function<absl::Time()> clock, std::function<void()> on_change);
+  void Stop();
+
+ private:
+  struct State {
+    PartitionSource config;
+    std::optional<cache::PartitionMetadata> stored;
+    std::string last_error;
+    absl::Time last_attempt = absl::InfinitePast();
+    absl::Time next_attempt = absl::InfinitePast();
+    int failures = 0;
+    bool busy = false;  // a fetch is running
+  };
+
+  PartitionManager(std::shared_ptr<const verify::TrustStore> trust, cache::RevocationStore* store,
+                   FetchPolicy policy, std::string tmp_dir);
+  absl::Status IngestFile(const std::string& id, const std::string& path,
+                          const std::string& source, const std::string& etag,
+                          const std::string& last_modified, absl::Time now);
+  void ScheduleNext(State* s, absl::Time now, bool failed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RefresherLoop(std::function<absl::Time()> clock, std::function<void()> on_change);
+
+  const std::shared_ptr<const verify::TrustStore> trust_;
+  cache::RevocationStore* const store_;
+  const FetchPolicy policy_;
+  const std::string tmp_dir_;
+
+  mutable absl::Mutex mu_;
+  std::map<std::string, State> partitions_ ABSL_GUARDED_BY(mu_);
+  // (distribution point, issuer key id) -> partition id, for stored CRLs.
+  std::map<std::pair<std::string, std::string>, std::string> covering_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread refresher_;
+};
+
+}  // namespace kensho::revocation
+
+#endif  // KENSHO_REVOCATION_PARTITION_MANAGER_H_
