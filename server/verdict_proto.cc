@@ -131,6 +131,7 @@ verify::VerifyOptions FromProto(const v1::Policy& p, absl::Time now, bool subjec
     default: o.revocation_mode = verify::RevocationMode::kDefault; break;
   }
   o.include_subject = p.include_subject() && subject_allowed;
+  o.include_trace = p.include_trace();
   o.policy.acceptable_policies.assign(p.acceptable_policies().begin(),
                                       p.acceptable_policies().end());
   o.policy.require_explicit_policy = p.require_explicit_policy();

@@ -110,11 +110,15 @@ class Engine::Run {
     verdict_.validation_time = options.validation_time;
   }
 
+  // Failed checks are always kept (the summary names the first one); the
+  // rest only when the caller asked for a trace, to keep the warm path lean.
   void Check(std::string name, CheckResult result, std::string detail,
              Clock::time_point since) {
+    if (result != CheckResult::kFailed && !options_.include_trace) return;
     verdict_.trace.push_back(
         CheckRecord{std::move(name), result, std::move(detail), MicrosSince(since)});
   }
+  bool tracing() const { return options_.include_trace; }
   void Fail(SubIndication s) { failures_.push_back(s); }
   bool failed() const { return !failures_.empty(); }
   Verdict& verdict() { return verdict_; }
@@ -130,7 +134,7 @@ class Engine::Run {
       Fail(SubIndication::kFormatFailure);
       return nullptr;
     }
-    Check(absl::StrCat("parse_", what), CheckResult::kPassed, "", t);
+    if (tracing()) Check(absl::StrCat("parse_", what), CheckResult::kPassed, "", t);
     return *parsed;
   }
 
@@ -147,17 +151,9 @@ class Engine::Run {
                          jpki::IntendedUse use) {
     const Certificate& cert = *leaf.certificate;
     verdict_.kind = KindOf(leaf);
-    CertificateSummary summary;
-    summary.serial_hex = cert.serial_hex();
-    summary.issuer = cert.issuer();
-    summary.subject = cert.subject();
-    summary.not_before = cert.not_before();
-    summary.not_after = cert.not_after();
-    summary.sha256_hex = cert.sha256_hex();
-    jpki::LifecycleSummary life = jpki::Summarize(cert.not_after(), options_.validation_time);
-    summary.expiry_date_jst = life.expiry_date_jst;
-    summary.days_until_expiry = life.days_until_expiry;
-    summary.renewal_window_open = life.renewal_window_open;
+    std::shared_ptr<const LifecycleMemo> life = engine_->Lifecycle(leaf, verdict_.kind, use,
+                                                                  options_.validation_time);
+    CertificateSummary summary = life->summary;
 
     // Which profile: asked for, or the call's default, or by the JPKI kind.
     const TrustStore& trust = *engine_->trust_;
@@ -226,7 +222,9 @@ class Engine::Run {
       verdict_.certificate = summary;
       return;
     }
-    Check("path", CheckResult::kPassed, absl::StrCat(path.detail, cached ? " (cached)" : ""), t);
+    if (tracing()) {
+      Check("path", CheckResult::kPassed, absl::StrCat(path.detail, cached ? " (cached)" : ""), t);
+    }
     summary.trust_anchor = path.anchor->label;
 
     // Validity of the whole chain at the validation time.
@@ -241,42 +239,32 @@ class Engine::Run {
             absl::StrCat("expired at ", absl::FormatTime(path.window_end)), t);
       Fail(SubIndication::kExpired);
     } else {
-      Check("validity", CheckResult::kPassed,
-            absl::StrCat("valid until ", absl::FormatTime(path.window_end)), t);
+      if (tracing()) {
+        Check("validity", CheckResult::kPassed,
+              absl::StrCat("valid until ", absl::FormatTime(path.window_end)), t);
+      }
     }
 
-    // JPKI profile and lifecycle rules.
+    // JPKI profile and lifecycle rules (computed once per certificate, use
+    // and JST day).
     t = Clock::now();
     {
-      jpki::LifecycleInput in;
-      in.kind = verdict_.kind == CertKind::kJpkiSignature        ? jpki::CertKind::kSignature
-                : verdict_.kind == CertKind::kJpkiAuthentication ? jpki::CertKind::kAuthentication
-                                                                 : jpki::CertKind::kOther;
-      in.use = use;
-      in.not_before = cert.not_before();
-      in.not_after = cert.not_after();
-      in.validation_time = at;
-      if (leaf.facts.has_basic_four) in.birth_date = leaf.facts.basic_four.birth_date;
-      in.rsa_bits = leaf.facts.rsa_bits;
-      in.sha256_or_stronger = leaf.facts.sha256_or_stronger;
-      in.has_non_repudiation = leaf.facts.non_repudiation;
-      in.has_digital_signature = leaf.facts.digital_signature;
-      std::vector<jpki::ProfileFinding> findings = jpki::EvaluateLifecycle(in);
-      if (in.kind == jpki::CertKind::kSignature) {
-        for (const auto& f : leaf.facts.basic_four_findings) findings.push_back(f);
-      }
       bool broken = false;
-      for (const auto& f : findings) {
+      for (const auto& f : life->findings) {
         if (f.informational) continue;
         broken = true;
         Fail(f.code == "WRONG_CERTIFICATE_FOR_USAGE" ? SubIndication::kWrongCertificateKind
                                                      : SubIndication::kPolicyFailure);
       }
-      std::string codes;
-      for (const auto& f : findings) absl::StrAppend(&codes, codes.empty() ? "" : ", ", f.code);
-      Check("lifecycle", broken ? CheckResult::kFailed : CheckResult::kPassed,
-            codes.empty() ? "no findings" : codes, t);
-      verdict_.lifecycle = std::move(findings);
+      if (broken || tracing()) {
+        std::string codes;
+        for (const auto& f : life->findings) {
+          absl::StrAppend(&codes, codes.empty() ? "" : ", ", f.code);
+        }
+        Check("lifecycle", broken ? CheckResult::kFailed : CheckResult::kPassed,
+              codes.empty() ? "no findings" : codes, t);
+      }
+      verdict_.lifecycle = life->findings;
     }
     if (options_.include_subject && leaf.facts.has_basic_four) {
       verdict_.subject = leaf.facts.basic_four;
@@ -375,6 +363,55 @@ class Engine::Run {
   Verdict verdict_;
   std::vector<SubIndication> failures_;
 };
+
+std::shared_ptr<const LifecycleMemo> Engine::Lifecycle(const ParsedCertificate& leaf,
+                                                      CertKind kind, jpki::IntendedUse use,
+                                                      absl::Time at) {
+  const Certificate& cert = *leaf.certificate;
+  const absl::CivilDay day = jpki::JstDay(at);
+  std::string key = cert.sha256();
+  absl::StrAppend(&key, "|", static_cast<int>(use), "|", static_cast<int>(kind), "|",
+                  static_cast<int64_t>(day - absl::CivilDay(1970, 1, 1)));
+  {
+    absl::MutexLock lock(&memo_mu_);
+    auto it = lifecycle_memo_.find(key);
+    if (it != lifecycle_memo_.end()) return it->second;
+  }
+  auto memo = std::make_shared<LifecycleMemo>();
+  CertificateSummary& summary = memo->summary;
+  summary.serial_hex = cert.serial_hex();
+  summary.issuer = cert.issuer();
+  summary.subject = cert.subject();
+  summary.not_before = cert.not_before();
+  summary.not_after = cert.not_after();
+  summary.sha256_hex = cert.sha256_hex();
+  jpki::LifecycleSummary life = jpki::Summarize(cert.not_after(), at);
+  summary.expiry_date_jst = life.expiry_date_jst;
+  summary.days_until_expiry = life.days_until_expiry;
+  summary.renewal_window_open = life.renewal_window_open;
+
+  jpki::LifecycleInput in;
+  in.kind = kind == CertKind::kJpkiSignature        ? jpki::CertKind::kSignature
+            : kind == CertKind::kJpkiAuthentication ? jpki::CertKind::kAuthentication
+                                                    : jpki::CertKind::kOther;
+  in.use = use;
+  in.not_before = cert.not_before();
+  in.not_after = cert.not_after();
+  in.validation_time = at;
+  if (leaf.facts.has_basic_four) in.birth_date = leaf.facts.basic_four.birth_date;
+  in.rsa_bits = leaf.facts.rsa_bits;
+  in.sha256_or_stronger = leaf.facts.sha256_or_stronger;
+  in.has_non_repudiation = leaf.facts.non_repudiation;
+  in.has_digital_signature = leaf.facts.digital_signature;
+  memo->findings = jpki::EvaluateLifecycle(in);
+  if (in.kind == jpki::CertKind::kSignature) {
+    for (const auto& f : leaf.facts.basic_four_findings) memo->findings.push_back(f);
+  }
+  absl::MutexLock lock(&memo_mu_);
+  if (lifecycle_memo_.size() >= options_.certificate_cache_capacity) lifecycle_memo_.clear();
+  lifecycle_memo_.emplace(std::move(key), memo);
+  return memo;
+}
 
 Engine::Engine(std::shared_ptr<const TrustStore> trust, EngineOptions options,
                const RevocationChecker* revocation)

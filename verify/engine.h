@@ -9,12 +9,14 @@
 #define KENSHO_VERIFY_ENGINE_H_
 
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "jpki/lifecycle_rules.h"
 #include "jpki/oids.h"
@@ -49,7 +51,15 @@ struct VerifyOptions {
   std::string trust_profile;   // empty: the call's default
   RevocationMode revocation_mode = RevocationMode::kDefault;
   bool include_subject = false;  // asked AND allowed
+  // Record every check in Verdict::trace; otherwise only failed ones.
+  bool include_trace = false;
   PolicyInputs policy;
+};
+
+// What a certificate's summary and lifecycle findings are on one JST day.
+struct LifecycleMemo {
+  CertificateSummary summary;  // without trust_anchor
+  std::vector<jpki::ProfileFinding> findings;
 };
 
 class Engine {
@@ -94,12 +104,20 @@ class Engine {
  private:
   class Run;
 
+  // The summary and findings for `leaf` used as `use` on the JST day of
+  // `at`: they change only from one day to the next, so they are memoized.
+  std::shared_ptr<const LifecycleMemo> Lifecycle(const ParsedCertificate& leaf, CertKind kind,
+                                                 jpki::IntendedUse use, absl::Time at);
+
   std::shared_ptr<const TrustStore> trust_;
   const EngineOptions options_;
   const RevocationChecker* revocation_;
   CertificateCache certificates_;
   PathValidator paths_;
   std::unique_ptr<ChallengeStore> challenges_;
+  absl::Mutex memo_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const LifecycleMemo>> lifecycle_memo_
+      ABSL_GUARDED_BY(memo_mu_);
 };
 
 }  // namespace kensho::verify
