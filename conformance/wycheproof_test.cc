@@ -35,6 +35,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "conformance/deviations.h"
 #include "conformance/json.h"
 #include "gtest/gtest.h"
 #include "testing/shared_dir.h"
@@ -205,53 +206,9 @@ std::string Flags(const JsonValue& test) {
   return absl::StrJoin(flags, ",");
 }
 
-// "wycheproof/<file> <tcId>" -> reason, with a "seen failing" mark.
-struct Deviation {
-  std::string reason;
-  bool matched = false;
-};
-using DeviationMap = std::map<std::pair<std::string, int64_t>, Deviation>;
-
-std::string RunfilePath(absl::string_view relative) {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  if (srcdir == nullptr || workspace == nullptr) return "";
-  return absl::StrCat(srcdir, "/", workspace, "/", relative);
-}
-
-bool LoadDeviations(DeviationMap* out) {
-  std::string path = RunfilePath("conformance/known_deviations.txt");
-  std::optional<std::string> text = ReadFile(path);
-  if (!text.has_value()) {
-    ADD_FAILURE() << "cannot read " << path;
-    return false;
-  }
-  int line_no = 0;
-  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
-    ++line_no;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<absl::string_view> parts = absl::StrSplit(line, absl::MaxSplits(' ', 2));
-    int64_t tc_id = 0;
-    if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &tc_id) ||
-        absl::StripAsciiWhitespace(parts[2]).empty()) {
-      ADD_FAILURE() << "known_deviations.txt:" << line_no
-                    << ": expected 'suite/file tcId reason', got: " << line;
-      return false;
-    }
-    auto [it, inserted] = out->emplace(std::make_pair(std::string(parts[0]), tc_id),
-                                       Deviation{std::string(parts[2]), false});
-    if (!inserted) {
-      ADD_FAILURE() << "known_deviations.txt:" << line_no << ": duplicate entry " << line;
-      return false;
-    }
-  }
-  return true;
-}
-
 class WycheproofRunner {
  public:
-  WycheproofRunner(std::string dir, DeviationMap* deviations)
+  WycheproofRunner(std::string dir, KnownDeviations* deviations)
       : dir_(std::move(dir)), deviations_(deviations) {}
 
   Counts RunFile(const FileSpec& spec) {
@@ -340,9 +297,8 @@ class WycheproofRunner {
         continue;
       }
       ++counts->failed;
-      auto it = deviations_->find({absl::StrCat("wycheproof/", spec.file), *tc_id});
-      if (it != deviations_->end()) {
-        it->second.matched = true;
+      if (deviations_->MatchFailure(absl::StrCat("wycheproof/", spec.file),
+                                    absl::StrCat(*tc_id)) != nullptr) {
         ++counts->known_deviations;
         continue;
       }
@@ -430,7 +386,7 @@ class WycheproofRunner {
 
  private:
   std::string dir_;
-  DeviationMap* deviations_;
+  KnownDeviations* deviations_;
   std::map<std::string, int> skip_reasons_;
 };
 
@@ -451,8 +407,9 @@ TEST(WycheproofTest, SignatureVerificationConformance) {
   ASSERT_FALSE(shared.empty()) << "../shared not found (set KENSHO_SHARED)";
   const std::string dir = shared + "/conformance/wycheproof";
 
-  DeviationMap deviations;
-  ASSERT_TRUE(LoadDeviations(&deviations));
+  auto loaded = KnownDeviations::LoadFromRunfiles();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  KnownDeviations& deviations = *loaded;
 
   // Every vector file present is covered (or deliberately skipped) here.
   std::set<std::string> present = TestFilesIn(dir);
@@ -476,11 +433,11 @@ TEST(WycheproofTest, SignatureVerificationConformance) {
   }
   std::fflush(stdout);
 
-  for (const auto& [key, deviation] : deviations) {
-    if (!absl::StartsWith(key.first, "wycheproof/")) continue;
-    EXPECT_TRUE(deviation.matched)
-        << "known deviation " << key.first << " " << key.second << " (" << deviation.reason
-        << ") no longer fails or names no vector: remove it from known_deviations.txt";
+  for (const std::string& stale : deviations.Unmatched([](const std::string& suite) {
+         return absl::StartsWith(suite, "wycheproof/");
+       })) {
+    ADD_FAILURE() << "known deviation " << stale
+                  << " no longer fails or names no vector: remove it from known_deviations.txt";
   }
 }
 

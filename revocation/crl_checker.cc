@@ -12,7 +12,7 @@ constexpr size_t kMaxMemo = 100000;
 
 }  // namespace
 
-std::string ReasonName(std::optional<crl::RevocationReason> reason) {
+std::string ApiReasonName(std::optional<crl::RevocationReason> reason) {
   if (!reason.has_value()) return "";
   switch (*reason) {
     case crl::RevocationReason::kAffiliationChanged: return "BASIC_INFO_CHANGED";
@@ -27,8 +27,55 @@ std::string ReasonName(std::optional<crl::RevocationReason> reason) {
 
 CrlRevocationChecker::CrlRevocationChecker(const PartitionManager* partitions,
                                            const cache::RevocationStore* store,
-                                           std::function<absl::Time()> clock)
-    : partitions_(partitions), store_(store), clock_(std::move(clock)) {}
+                                           OcspManager* ocsp, std::function<absl::Time()> clock)
+    : partitions_(partitions), store_(store), ocsp_(ocsp), clock_(std::move(clock)) {}
+
+std::optional<verify::RevocationSummary> CrlRevocationChecker::FromOcsp(
+    const verify::Certificate& leaf, const verify::Certificate& issuer,
+    absl::Time validation_time) const {
+  if (ocsp_ == nullptr) return std::nullopt;
+  const absl::Time now = clock_();
+  std::optional<OcspAnswer> a = ocsp_->Cached(leaf, issuer, now);
+  if (!a.has_value()) {
+    ocsp_->Request(leaf, issuer, now);
+    return std::nullopt;
+  }
+  if (a->status == OcspAnswer::Status::kUnknown) return std::nullopt;
+  verify::RevocationSummary r;
+  r.source = verify::RevocationSource::kOcsp;
+  r.source_id = ocsp_->UrlFor(issuer);
+  r.this_update = a->this_update;
+  r.next_update = a->next_update;
+  r.from_cache = true;
+  if (a->status == OcspAnswer::Status::kRevoked && a->revoked_at.has_value() &&
+      *a->revoked_at <= validation_time) {
+    r.status = verify::RevocationStatus::kRevoked;
+    r.revoked_at = a->revoked_at;
+    r.reason = a->reason >= 0 && crl::IsValidReasonCode(a->reason)
+                   ? ApiReasonName(static_cast<crl::RevocationReason>(a->reason))
+                   : "";
+  } else {
+    r.status = verify::RevocationStatus::kGood;
+  }
+  return r;
+}
+
+verify::RevocationSummary CrlRevocationChecker::Check(const verify::Certificate& leaf,
+                                                      const verify::Certificate& issuer,
+                                                      absl::Time validation_time,
+                                                      verify::RevocationMode mode) const {
+  // PREFER_OCSP: a current OCSP answer first. Otherwise the CRL, and OCSP
+  // only when the CRL cannot answer.
+  if (mode == verify::RevocationMode::kPreferOcsp) {
+    if (auto r = FromOcsp(leaf, issuer, validation_time)) return *r;
+    return FromCrl(leaf, issuer, validation_time, mode);
+  }
+  verify::RevocationSummary r = FromCrl(leaf, issuer, validation_time, mode);
+  if (r.status == verify::RevocationStatus::kUnknown) {
+    if (auto o = FromOcsp(leaf, issuer, validation_time)) return *o;
+  }
+  return r;
+}
 
 std::vector<std::string> CrlRevocationChecker::DistributionPoints(
     const verify::Certificate& leaf) const {
@@ -61,10 +108,10 @@ std::vector<std::string> CrlRevocationChecker::DistributionPoints(
   return out;
 }
 
-verify::RevocationSummary CrlRevocationChecker::Check(const verify::Certificate& leaf,
-                                                      const verify::Certificate& issuer,
-                                                      absl::Time validation_time,
-                                                      verify::RevocationMode mode) const {
+verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificate& leaf,
+                                                        const verify::Certificate& issuer,
+                                                        absl::Time validation_time,
+                                                        verify::RevocationMode mode) const {
   verify::RevocationSummary r;
   const std::vector<std::string> points = DistributionPoints(leaf);
   if (points.empty()) {
@@ -120,7 +167,7 @@ verify::RevocationSummary CrlRevocationChecker::Check(const verify::Certificate&
   }
   if (entry.has_value() && entry->revocation_date <= validation_time) {
     r.status = verify::RevocationStatus::kRevoked;
-    r.reason = ReasonName(entry->reason);
+    r.reason = ApiReasonName(entry->reason);
     r.revoked_at = entry->revocation_date;
     return r;
   }

@@ -16,6 +16,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "cache/revocation_store.h"
+#include "revocation/ocsp_manager.h"
 #include "revocation/partition_manager.h"
 #include "verify/revocation_checker.h"
 
@@ -23,9 +24,10 @@ namespace kensho::revocation {
 
 class CrlRevocationChecker final : public verify::RevocationChecker {
  public:
-  // Both must outlive the checker. `clock` is the real time, for staleness.
+  // All must outlive the checker; `ocsp` may be null. `clock` is the real
+  // time, for staleness.
   CrlRevocationChecker(const PartitionManager* partitions, const cache::RevocationStore* store,
-                       std::function<absl::Time()> clock);
+                       OcspManager* ocsp, std::function<absl::Time()> clock);
 
   verify::RevocationSummary Check(const verify::Certificate& leaf,
                                   const verify::Certificate& issuer, absl::Time validation_time,
@@ -33,9 +35,18 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
 
  private:
   std::vector<std::string> DistributionPoints(const verify::Certificate& leaf) const;
+  verify::RevocationSummary FromCrl(const verify::Certificate& leaf,
+                                    const verify::Certificate& issuer,
+                                    absl::Time validation_time, verify::RevocationMode mode) const;
+  // A current OCSP answer as a summary; nullopt when none is cached (a
+  // background query is then queued).
+  std::optional<verify::RevocationSummary> FromOcsp(const verify::Certificate& leaf,
+                                                    const verify::Certificate& issuer,
+                                                    absl::Time validation_time) const;
 
   const PartitionManager* partitions_;
   const cache::RevocationStore* store_;
+  OcspManager* ocsp_;
   const std::function<absl::Time()> clock_;
   // Bounded memo tables: cleared when full.
   mutable absl::Mutex mu_;
@@ -45,7 +56,7 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
 };
 
 // api.md's RevocationReason name for a CRL reason; empty for unspecified.
-std::string ReasonName(std::optional<crl::RevocationReason> reason);
+std::string ApiReasonName(std::optional<crl::RevocationReason> reason);
 
 }  // namespace kensho::revocation
 

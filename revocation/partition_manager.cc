@@ -211,20 +211,31 @@ absl::Status PartitionManager::Refresh(const std::string& id, absl::Time now) {
   request.max_bytes = policy_.max_bytes;
   request.download_path = absl::StrCat(tmp_dir_, "/", id, ".download");
   absl::Status status;
+  AttemptReport report;
   auto fetched = FetchCrl(request);
   if (!fetched.ok()) {
     status = fetched.status();
   } else if (!fetched->not_modified) {
+    const absl::Time started = absl::Now();
     status = IngestFile(id, fetched->path, request.source, fetched->etag,
                         fetched->last_modified, now);
+    report.stage = "ingest";
+    report.ingest_duration = absl::Now() - started;
   }
   if (fetched.ok() && fetched->path == request.download_path) ::unlink(request.download_path.c_str());
-  absl::MutexLock lock(&mu_);
-  State& state = partitions_.at(id);
-  state.busy = false;
-  state.last_attempt = now;
-  state.last_error = status.ok() ? "" : std::string(status.message());
-  ScheduleNext(&state, now, !status.ok());
+  {
+    absl::MutexLock lock(&mu_);
+    State& state = partitions_.at(id);
+    state.busy = false;
+    state.last_attempt = now;
+    state.last_error = status.ok() ? "" : std::string(status.message());
+    ScheduleNext(&state, now, !status.ok());
+  }
+  if (observer_) {
+    report.partition_id = id;
+    report.status = status;
+    observer_(report);
+  }
   return status;
 }
 
@@ -268,7 +279,9 @@ absl::StatusOr<PartitionView> PartitionManager::Import(std::string id, absl::str
   static std::atomic<int> counter{0};
   const std::string path = absl::StrCat(tmp_dir_, "/import-", ::getpid(), "-", counter++, ".crl");
   if (absl::Status s = WriteFileAtomically(path, der); !s.ok()) return s;
+  const absl::Time started = absl::Now();
   absl::Status s = IngestFile(id, path, "ImportCrl", "", "", now);
+  if (observer_) observer_(AttemptReport{id, "ingest", s, absl::Now() - started});
   ::unlink(path.c_str());
   if (!s.ok()) return s;
   for (PartitionView& v : Snapshot(now)) {

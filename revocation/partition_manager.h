@@ -56,6 +56,15 @@ struct PartitionView {
   bool stale = false;      // no CRL, or past its nextUpdate
 };
 
+// What one fetch or import attempt did, for metrics. `stage` is "fetch" when
+// the download failed, "ingest" when a CRL was read (accepted or rejected).
+struct AttemptReport {
+  std::string partition_id;
+  const char* stage = "fetch";
+  absl::Status status;
+  absl::Duration ingest_duration;  // time spent reading and storing the CRL
+};
+
 class PartitionManager {
  public:
   // `store` must outlive the manager. `tmp_dir` receives downloads.
@@ -77,6 +86,12 @@ class PartitionManager {
   // point from the issuer with this key id, if one is stored.
   std::optional<cache::PartitionMetadata> Covering(const std::string& distribution_point,
                                                    const std::string& issuer_key_id) const;
+
+  // Called after every Refresh() and Import() attempt, on the thread that
+  // made it. Optional; set before the first Refresh/Import/StartRefresher.
+  void set_attempt_observer(std::function<void(const AttemptReport&)> observer) {
+    observer_ = std::move(observer);
+  }
 
   std::vector<PartitionView> Snapshot(absl::Time now) const;
   // True when every required partition has a CRL that is not past nextUpdate.
@@ -110,6 +125,7 @@ class PartitionManager {
   cache::RevocationStore* const store_;
   const FetchPolicy policy_;
   const std::string tmp_dir_;
+  std::function<void(const AttemptReport&)> observer_;
 
   mutable absl::Mutex mu_;
   std::map<std::string, State> partitions_ ABSL_GUARDED_BY(mu_);

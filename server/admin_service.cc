@@ -73,7 +73,7 @@ void FillServerStatus(const ServerState& state, v1::ServerStatus* status) {
     p->set_entries(engine->path_validator().cache_size());
     p->set_capacity(static_cast<int64_t>(engine->options().path_cache_capacity));
   }
-  for (const char* feature : {"OCSP (issue 6): revocation status comes from CRLs only"}) {
+  for (const char* feature : {"delta CRLs (refused at ingest)"}) {
     status->add_unimplemented(feature);
   }
 }

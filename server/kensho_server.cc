@@ -20,12 +20,16 @@
 #include "cache/revocation_store.h"
 #include "revocation/crl_checker.h"
 #include "revocation/crl_fetcher.h"
+#include "revocation/ocsp_manager.h"
 #include "revocation/partition_manager.h"
 #include "server/admin_service.h"
 #include "server/demo_world.h"
 #include "server/grpc_log_capture.h"
+#include "server/metrics.h"
+#include "server/metrics_http.h"
 #include "server/server_options.h"
 #include "server/server_state.h"
+#include "server/status_json.h"
 #include "server/validator_handler.h"
 #include "server/validator_service.h"
 #include "server/worker_pool.h"
@@ -77,6 +81,7 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   if (!store.ok()) return store.status();
 
   std::unique_ptr<KenshoServer> server(new KenshoServer());
+  server->metrics_ = std::make_unique<ServerMetrics>(now, kVersion);
   server->state_ =
       std::make_unique<ServerState>(config, *std::move(trust), *std::move(store), now);
 
@@ -105,6 +110,9 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
       server->revocation_store_.get(), policy, tmp_dir);
   if (!partitions.ok()) return partitions.status();
   server->partitions_ = *std::move(partitions);
+  ServerMetrics* metrics = server->metrics_.get();
+  server->partitions_->set_attempt_observer(
+      [metrics](const revocation::AttemptReport& r) { metrics->RecordRevocationAttempt(r); });
   // Local files are read before serving so that the first answers already
   // have them; network sources are left to the refresher.
   for (const revocation::PartitionView& v : server->partitions_->Snapshot(now)) {
@@ -116,8 +124,23 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
     }
   }
   server->state_->set_partitions(server->partitions_.get());
+  std::vector<revocation::OcspResponder> responders;
+  for (const auto& r : rc.ocsp_responders()) {
+    if (server->state_->trust_store()->Find(r.trust_profile()) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "revocation.ocsp_responders: trust profile '", r.trust_profile(), "' is not configured"));
+    }
+    responders.push_back({r.trust_profile(), r.url()});
+  }
+  if (!responders.empty()) {
+    server->ocsp_ = std::make_unique<revocation::OcspManager>(
+        responders, server->state_->trust_store(), server->state_->store(),
+        policy.connect_timeout, policy.total_timeout);
+    server->ocsp_->Start([] { return absl::Now(); });
+  }
   server->checker_ = std::make_unique<revocation::CrlRevocationChecker>(
-      server->partitions_.get(), server->revocation_store_.get(), [] { return absl::Now(); });
+      server->partitions_.get(), server->revocation_store_.get(), server->ocsp_.get(),
+      [] { return absl::Now(); });
   verify::EngineOptions engine_options;
   engine_options.max_content_bytes = config.limits().max_content_bytes();
   if (!config.jpki_oids().signature_policy().empty()) {
@@ -137,8 +160,9 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
       [] { return absl::Now(); });
   const int threads = std::max(2u, std::thread::hardware_concurrency());
   server->pool_ = std::make_unique<WorkerPool>(threads, /*max_queue=*/4096);
-  server->validator_ =
-      std::make_unique<ValidatorService>(server->handler_.get(), server->pool_.get());
+  server->metrics_->SetScrapeSources(&server->handler_->engine(), server->partitions_.get());
+  server->validator_ = std::make_unique<ValidatorService>(server->handler_.get(),
+                                                          server->pool_.get(), metrics);
   server->admin_ = std::make_unique<AdminService>(server->state_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -166,6 +190,16 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
                                 : absl::StrCat(hp->host, ":", port);
 
   server->UpdateHealth();
+  if (!config.metrics_listen().empty()) {
+    const ServerState* state = server->state_.get();
+    auto http = MetricsHttpServer::Start(
+        config.metrics_listen(),
+        {[metrics] { return metrics->ScrapeText(); },
+         [metrics, state] { return StatusJson(*metrics, state, absl::Now()); }});
+    if (!http.ok()) return http.status();
+    server->metrics_http_ = *std::move(http);
+    server->metrics_address_ = server->metrics_http_->address();
+  }
   KenshoServer* raw = server.get();
   server->partitions_->StartRefresher([] { return absl::Now(); }, [raw] { raw->UpdateHealth(); });
   return server;
@@ -177,20 +211,24 @@ void KenshoServer::UpdateHealth() {
   v1::ServerStatus status;
   FillServerStatus(*state_, &status);
   server_->GetHealthCheckService()->SetServingStatus(status.serving());
+  if (metrics_ != nullptr) metrics_->SetServing(status.serving());
 }
 
 void KenshoServer::Shutdown(absl::Duration grace) {
   if (partitions_ != nullptr) partitions_->Stop();
+  if (ocsp_ != nullptr) ocsp_->Stop();
   {
     absl::MutexLock lock(&health_mu_);
     stopping_ = true;
   }
   if (server_ == nullptr) return;
   if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
+  if (metrics_ != nullptr) metrics_->SetServing(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
   server_.reset();
   pool_.reset();  // after gRPC: no reactor can submit any more
+  metrics_http_.reset();
 }
 
 KenshoServer::~KenshoServer() { Shutdown(absl::ZeroDuration()); }

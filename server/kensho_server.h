@@ -20,12 +20,15 @@ class RevocationStore;
 }
 namespace kensho::revocation {
 class CrlRevocationChecker;
+class OcspManager;
 class PartitionManager;
 }
 
 namespace kensho::server {
 
 class AdminService;
+class MetricsHttpServer;
+class ServerMetrics;
 class ServerState;
 class ValidatorHandler;
 class ValidatorService;
@@ -41,6 +44,8 @@ class KenshoServer {
 
   // "HOST:PORT" with the port actually bound (for --listen=HOST:0).
   const std::string& listen_address() const { return listen_address_; }
+  // "HOST:PORT" of the metrics port, empty when metrics_listen is not set.
+  const std::string& metrics_address() const { return metrics_address_; }
 
   // Health goes NOT_SERVING, new calls are refused, in-flight calls get
   // until `grace` to finish, then the rest are cancelled.
@@ -51,9 +56,12 @@ class KenshoServer {
 
   void UpdateHealth();
 
+  // First: destroyed last, after everything that records into it.
+  std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<cache::RevocationStore> revocation_store_;
   std::unique_ptr<revocation::PartitionManager> partitions_;
+  std::unique_ptr<revocation::OcspManager> ocsp_;
   std::unique_ptr<revocation::CrlRevocationChecker> checker_;
   std::unique_ptr<ValidatorHandler> handler_;
   std::unique_ptr<WorkerPool> pool_;
@@ -61,6 +69,9 @@ class KenshoServer {
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   std::string listen_address_;
+  // Last: stopped first, before what its routes read.
+  std::unique_ptr<MetricsHttpServer> metrics_http_;
+  std::string metrics_address_;
   absl::Mutex health_mu_;
   bool stopping_ ABSL_GUARDED_BY(health_mu_) = false;
 };

@@ -66,10 +66,11 @@ int main(int argc, char** argv) {
   auto server = kensho::server::KenshoServer::Start(*config, absl::Now());
   if (!server.ok()) return Fail(std::string(server.status().message()));
   kensho::server::ReleaseGrpcLogs();
-  std::cout << "kensho listening on " << (*server)->listen_address() << std::endl;
-  if (!config->metrics_listen().empty()) {
-    std::fprintf(stderr, "kensho: --metrics_listen is not served yet (issue 8)\n");
+  // The metrics line first: scripts that wait for "listening" then have both.
+  if (!(*server)->metrics_address().empty()) {
+    std::cout << "kensho metrics on " << (*server)->metrics_address() << std::endl;
   }
+  std::cout << "kensho listening on " << (*server)->listen_address() << std::endl;
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

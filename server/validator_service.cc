@@ -17,18 +17,59 @@ grpc::Status ToGrpc(const absl::Status& s) {
   return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
 }
 
+using MetricsClock = ServerMetrics::Clock;
+
+// One call's metrics: started on construction; verdicts and the end are
+// recorded by the call. All no-ops without metrics.
+struct CallMetrics {
+  CallMetrics(ServerMetrics* m, RpcMethod method)
+      : metrics(m), method(method), began(m ? m->BeginCall(method) : MetricsClock::time_point()) {}
+  void End(grpc::StatusCode code) const {
+    if (metrics) metrics->EndCall(method, began, static_cast<int>(code));
+  }
+  void Verdict(const v1::Verdict& v) const {
+    if (metrics) metrics->RecordVerdict(method, v, MetricsClock::now() - began);
+  }
+  // A batch/stream item answered; `item_began` when it arrived.
+  void Item(const v1::VerifyResponse& r, MetricsClock::time_point item_began) const {
+    if (!metrics) return;
+    if (r.has_verdict()) {
+      metrics->RecordVerdict(method, r.verdict(), MetricsClock::now() - item_began);
+    } else {
+      if (r.error().code() == static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED)) {
+        metrics->RecordShed(method);
+      }
+      metrics->RecordItemError(method, r.error().code(), MetricsClock::now() - item_began);
+    }
+  }
+  MetricsClock::time_point Now() const {
+    return metrics ? MetricsClock::now() : MetricsClock::time_point();
+  }
+
+  ServerMetrics* metrics;
+  RpcMethod method;
+  MetricsClock::time_point began;
+};
+
+void CountVerdict(const CallMetrics& call, const v1::Verdict& v) { call.Verdict(v); }
+void CountVerdict(const CallMetrics&, const v1::Challenge&) {}
+
 template <typename Response>
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
-                                 absl::StatusOr<Response> result, Response* response) {
+                                 absl::StatusOr<Response> result, Response* response,
+                                 const CallMetrics& call) {
   auto* reactor = context->DefaultReactor();
+  grpc::Status status;
   if (context->IsCancelled()) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+    status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
   } else if (result.ok()) {
     *response = *std::move(result);
-    reactor->Finish(grpc::Status::OK);
+    CountVerdict(call, *response);
   } else {
-    reactor->Finish(ToGrpc(result.status()));
+    status = ToGrpc(result.status());
   }
+  call.End(status.error_code());
+  reactor->Finish(status);
   return reactor;
 }
 
@@ -36,8 +77,8 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
 class BatchCall {
  public:
   BatchCall(grpc::ServerUnaryReactor* reactor, const v1::VerifyBatchRequest* request,
-            v1::VerifyBatchResponse* response)
-      : reactor_(reactor), request_(request), response_(response),
+            v1::VerifyBatchResponse* response, CallMetrics call)
+      : reactor_(reactor), request_(request), response_(response), call_(call),
         left_(request->items_size()) {
     for (int i = 0; i < request->items_size(); ++i) response_->add_items();
   }
@@ -46,7 +87,9 @@ class BatchCall {
     const int n = request_->items_size();
     for (int i = 0; i < n; ++i) {
       auto task = [this, handler, i] {
-        *response_->mutable_items(i) = handler->VerifyItem(request_->items(i));
+        v1::VerifyResponse* r = response_->mutable_items(i);
+        *r = handler->VerifyItem(request_->items(i));
+        call_.Item(*r, call_.began);
         Done();
       };
       if (!pool->TrySubmit(task)) {
@@ -54,6 +97,7 @@ class BatchCall {
         r->set_id(request_->items(i).id());
         r->mutable_error()->set_code(static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
         r->mutable_error()->set_message("server overloaded; retry later");
+        call_.Item(*r, call_.began);
         Done();
       }
     }
@@ -62,6 +106,7 @@ class BatchCall {
  private:
   void Done() {
     if (left_.fetch_sub(1) == 1) {
+      call_.End(grpc::StatusCode::OK);
       reactor_->Finish(grpc::Status::OK);
       delete this;
     }
@@ -69,6 +114,7 @@ class BatchCall {
   grpc::ServerUnaryReactor* reactor_;
   const v1::VerifyBatchRequest* request_;
   v1::VerifyBatchResponse* response_;
+  const CallMetrics call_;
   std::atomic<int> left_;
 };
 
@@ -76,7 +122,8 @@ class BatchCall {
 // (possibly out of order: each carries its request id).
 class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse> {
  public:
-  StreamCall(ValidatorHandler* handler, WorkerPool* pool) : handler_(handler), pool_(pool) {
+  StreamCall(ValidatorHandler* handler, WorkerPool* pool, CallMetrics call)
+      : handler_(handler), pool_(pool), call_(call) {
     reading_ = true;
     StartRead(&request_);
   }
@@ -91,13 +138,19 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
     }
     v1::VerifyRequest item = std::move(request_);
     ++in_flight_;
-    bool submitted = pool_->TrySubmit([this, item] { Complete(handler_->VerifyItem(item)); });
+    const MetricsClock::time_point arrived = call_.Now();
+    bool submitted = pool_->TrySubmit([this, item, arrived] {
+      v1::VerifyResponse r = handler_->VerifyItem(item);
+      call_.Item(r, arrived);
+      Complete(std::move(r));
+    });
     if (!submitted) {
       --in_flight_;
       v1::VerifyResponse r;
       r.set_id(item.id());
       r.mutable_error()->set_code(static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
       r.mutable_error()->set_message("server overloaded; retry later");
+      call_.Item(r, arrived);
       Enqueue(std::move(r));
     }
     MaybeRead();
@@ -147,12 +200,14 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
     if (!reads_done_ && !broken_) return;
     if (reading_) return;
     finished_ = true;
+    call_.End(broken_ ? grpc::StatusCode::CANCELLED : grpc::StatusCode::OK);
     Finish(broken_ ? grpc::Status(grpc::StatusCode::CANCELLED, "client went away")
                    : grpc::Status::OK);
   }
 
   ValidatorHandler* handler_;
   WorkerPool* pool_;
+  const CallMetrics call_;
   absl::Mutex mu_;
   v1::VerifyRequest request_;
   std::deque<v1::VerifyResponse> outbox_ ABSL_GUARDED_BY(mu_);
@@ -169,47 +224,55 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
 grpc::ServerUnaryReactor* ValidatorService::VerifySignedDocument(
     grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
     v1::Verdict* response) {
-  return Answer(context, handler_->VerifySignedDocument(*request), response);
+  CallMetrics call(metrics_, RpcMethod::kVerifySignedDocument);
+  return Answer(context, handler_->VerifySignedDocument(*request), response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::IssueChallenge(grpc::CallbackServerContext* context,
                                                            const v1::IssueChallengeRequest*,
                                                            v1::Challenge* response) {
-  return Answer(context, handler_->IssueChallenge(), response);
+  CallMetrics call(metrics_, RpcMethod::kIssueChallenge);
+  return Answer(context, handler_->IssueChallenge(), response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::VerifyAuthAssertion(
     grpc::CallbackServerContext* context, const v1::VerifyAuthAssertionRequest* request,
     v1::Verdict* response) {
-  return Answer(context, handler_->VerifyAuthAssertion(*request), response);
+  CallMetrics call(metrics_, RpcMethod::kVerifyAuthAssertion);
+  return Answer(context, handler_->VerifyAuthAssertion(*request), response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::ValidateCertificate(
     grpc::CallbackServerContext* context, const v1::ValidateCertificateRequest* request,
     v1::Verdict* response) {
-  return Answer(context, handler_->ValidateCertificate(*request), response);
+  CallMetrics call(metrics_, RpcMethod::kValidateCertificate);
+  return Answer(context, handler_->ValidateCertificate(*request), response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerContext* context,
                                                         const v1::VerifyBatchRequest* request,
                                                         v1::VerifyBatchResponse* response) {
   auto* reactor = context->DefaultReactor();
+  CallMetrics call(metrics_, RpcMethod::kVerifyBatch);
   if (request->items().empty()) {
+    call.End(grpc::StatusCode::INVALID_ARGUMENT);
     reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "items: empty"));
     return reactor;
   }
   if (request->items_size() > kMaxBatchItems) {
+    if (metrics_) metrics_->RecordShed(RpcMethod::kVerifyBatch);
+    call.End(grpc::StatusCode::RESOURCE_EXHAUSTED);
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                  "items: at most 10000 per batch"));
     return reactor;
   }
-  (new BatchCall(reactor, request, response))->Run(handler_, pool_);
+  (new BatchCall(reactor, request, response, call))->Run(handler_, pool_);
   return reactor;
 }
 
 grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse>* ValidatorService::VerifyStream(
     grpc::CallbackServerContext*) {
-  return new StreamCall(handler_, pool_);
+  return new StreamCall(handler_, pool_, CallMetrics(metrics_, RpcMethod::kVerifyStream));
 }
 
 }  // namespace kensho::server

@@ -5,6 +5,7 @@
 #define KENSHO_SERVER_VALIDATOR_SERVICE_H_
 
 #include "proto/kensho.grpc.pb.h"
+#include "server/metrics.h"
 #include "server/validator_handler.h"
 #include "server/worker_pool.h"
 
@@ -12,9 +13,9 @@ namespace kensho::server {
 
 class ValidatorService final : public v1::Validator::CallbackService {
  public:
-  // Both must outlive the service.
-  ValidatorService(ValidatorHandler* handler, WorkerPool* pool)
-      : handler_(handler), pool_(pool) {}
+  // All must outlive the service; `metrics` may be null (nothing recorded).
+  ValidatorService(ValidatorHandler* handler, WorkerPool* pool, ServerMetrics* metrics = nullptr)
+      : handler_(handler), pool_(pool), metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* VerifySignedDocument(
       grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
@@ -37,6 +38,7 @@ class ValidatorService final : public v1::Validator::CallbackService {
  private:
   ValidatorHandler* handler_;
   WorkerPool* pool_;
+  ServerMetrics* metrics_;
 };
 
 }  // namespace kensho::server

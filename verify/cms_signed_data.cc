@@ -128,6 +128,24 @@ absl::StatusOr<SignerInfoView> ParseSignerInfo(const Element& e) {
   if (!r.Optional(der::kContext1Constructed, &unsigned_attrs, &present) || !r.empty()) {
     return Bad("trailing data in signerInfo");
   }
+  if (present) {
+    // RFC 5652 11.1-11.3: contentType, messageDigest and signingTime are
+    // signed attributes; one among the unsigned ones is an attack or a bug.
+    Reader u(unsigned_attrs.contents);
+    size_t count = 0;
+    while (!u.empty()) {
+      Element attr, type;
+      if (++count > kMaxSignedAttributes || !u.Expect(der::kSequence, &attr)) {
+        return Bad("malformed unsigned attribute");
+      }
+      Reader a(attr.contents);
+      if (!a.Expect(der::kOid, &type)) return Bad("malformed unsigned attribute");
+      if (type.contents == oid::kContentType || type.contents == oid::kMessageDigest ||
+          type.contents == oid::kSigningTime) {
+        return Bad("contentType, messageDigest or signingTime among unsigned attributes");
+      }
+    }
+  }
   return s;
 }
 

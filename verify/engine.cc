@@ -114,12 +114,14 @@ class Engine::Run {
   // rest only when the caller asked for a trace, to keep the warm path lean.
   void Check(std::string name, CheckResult result, std::string detail,
              Clock::time_point since) {
+    if (result == CheckResult::kFailed) last_failed_ = absl::StrCat(name, ": ", detail);
     if (result != CheckResult::kFailed && !options_.include_trace) return;
     verdict_.trace.push_back(
         CheckRecord{std::move(name), result, std::move(detail), MicrosSince(since)});
   }
   bool tracing() const { return options_.include_trace; }
-  void Fail(SubIndication s) { failures_.push_back(s); }
+  // Records a failure, explained by the failed check recorded just before.
+  void Fail(SubIndication s) { failures_.push_back({s, last_failed_}); }
   bool failed() const { return !failures_.empty(); }
   Verdict& verdict() { return verdict_; }
 
@@ -250,12 +252,7 @@ class Engine::Run {
     t = Clock::now();
     {
       bool broken = false;
-      for (const auto& f : life->findings) {
-        if (f.informational) continue;
-        broken = true;
-        Fail(f.code == "WRONG_CERTIFICATE_FOR_USAGE" ? SubIndication::kWrongCertificateKind
-                                                     : SubIndication::kPolicyFailure);
-      }
+      for (const auto& f : life->findings) broken |= !f.informational;
       if (broken || tracing()) {
         std::string codes;
         for (const auto& f : life->findings) {
@@ -263,6 +260,11 @@ class Engine::Run {
         }
         Check("lifecycle", broken ? CheckResult::kFailed : CheckResult::kPassed,
               codes.empty() ? "no findings" : codes, t);
+      }
+      for (const auto& f : life->findings) {
+        if (f.informational) continue;
+        Fail(f.code == "WRONG_CERTIFICATE_FOR_USAGE" ? SubIndication::kWrongCertificateKind
+                                                     : SubIndication::kPolicyFailure);
       }
       verdict_.lifecycle = life->findings;
     }
@@ -318,20 +320,25 @@ class Engine::Run {
         Check("signature", CheckResult::kPassed, std::string(SignatureAlgorithmName(alg)), t);
         return;
       case SignatureResult::kInvalid:
+        Check("signature", CheckResult::kFailed, check.detail, t);
         Fail(SubIndication::kSigCryptoFailure);
         break;
       case SignatureResult::kKeyMismatch:
       case SignatureResult::kWeakKey:
+        Check("signature", CheckResult::kFailed, check.detail, t);
         Fail(SubIndication::kCryptoConstraintsFailure);
         break;
     }
-    Check("signature", CheckResult::kFailed, check.detail, t);
   }
 
   Verdict Finish() {
     SubIndication worst = SubIndication::kNone;
-    for (SubIndication s : failures_) {
-      if (worst == SubIndication::kNone || s < worst) worst = s;
+    std::string why;
+    for (const auto& [s, reason] : failures_) {
+      if (worst == SubIndication::kNone || s < worst) {
+        worst = s;
+        why = reason;
+      }
     }
     verdict_.sub_indication = worst;
     verdict_.indication = IndicationFor(worst);
@@ -339,13 +346,6 @@ class Engine::Run {
     if (worst == SubIndication::kNone) {
       verdict_.summary = "TOTAL_PASSED";
     } else {
-      std::string why;
-      for (const CheckRecord& c : verdict_.trace) {
-        if (c.result == CheckResult::kFailed) {
-          why = absl::StrCat(c.name, ": ", c.detail);
-          break;
-        }
-      }
       verdict_.summary = absl::StrCat(verdict_.indication == Indication::kTotalFailed
                                           ? "TOTAL_FAILED/"
                                           : "INDETERMINATE/",
@@ -361,7 +361,8 @@ class Engine::Run {
   VerifyOptions options_;
   Clock::time_point start_;
   Verdict verdict_;
-  std::vector<SubIndication> failures_;
+  std::vector<std::pair<SubIndication, std::string>> failures_;
+  std::string last_failed_;
 };
 
 std::shared_ptr<const LifecycleMemo> Engine::Lifecycle(const ParsedCertificate& leaf,

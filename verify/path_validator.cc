@@ -1,5 +1,6 @@
 #include "verify/path_validator.h"
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
@@ -13,6 +14,7 @@ constexpr int kMaxChainDepth = 8;
 struct PathValidator::ProfileStore {
   const TrustProfile* profile = nullptr;
   X509_STORE* store = nullptr;
+  bool partial_chain = false;  // some anchor is not self-signed
   ~ProfileStore() { X509_STORE_free(store); }
 };
 
@@ -35,10 +37,28 @@ PathStatus Classify(int error) {
     case X509_V_ERR_EE_KEY_TOO_SMALL:
     case X509_V_ERR_CA_KEY_TOO_SMALL:
     case X509_V_ERR_CA_MD_TOO_WEAK:
+    case X509_V_ERR_UNSUPPORTED_SIGNATURE_ALGORITHM:
       return PathStatus::kCryptoConstraints;
     default:
       return PathStatus::kConstraints;
   }
+}
+
+// Empty when the certificate's public key meets kensho's policy.
+std::string WeakKeyReason(X509* cert) {
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  if (key == nullptr) return "unreadable public key";
+  if (EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS")) {
+    return EVP_PKEY_get_bits(key) >= 2048 ? "" : "RSA key under 2048 bits";
+  }
+  if (EVP_PKEY_is_a(key, "EC")) {
+    char group[64] = {0};
+    size_t len = 0;
+    if (EVP_PKEY_get_group_name(key, group, sizeof group, &len) != 1) return "unnamed EC curve";
+    std::string g(group, len);
+    return g == "prime256v1" || g == "secp384r1" ? "" : "EC curve " + g + " is not accepted";
+  }
+  return "key type is not accepted (RSA or EC P-256/P-384 only)";
 }
 
 std::string CacheKey(const ParsedCertificate& leaf,
@@ -65,6 +85,9 @@ PathValidator::PathValidator(std::shared_ptr<const TrustStore> trust, size_t cac
     ps->store = X509_STORE_new();
     for (const TrustAnchor& anchor : profile.anchors) {
       X509_STORE_add_cert(ps->store, anchor.certificate->x509());
+      if (X509_self_signed(anchor.certificate->x509(), /*verify_signature=*/0) != 1) {
+        ps->partial_chain = true;
+      }
     }
     stores_.push_back(std::move(ps));
   }
@@ -130,6 +153,14 @@ PathResult PathValidator::Compute(
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx);
   X509_VERIFY_PARAM_set_depth(param, kMaxChainDepth);
   unsigned long flags = X509_V_FLAG_NO_CHECK_TIME;
+  // A configured anchor need not be self-signed (an intermediate trusted on
+  // purpose): only then may the chain end below a self-signed root. Safe
+  // because this store holds nothing but the profile's anchors; not set for
+  // root-only profiles (like JPKI's) so that they keep every root check.
+  if (store.partial_chain) flags |= X509_V_FLAG_PARTIAL_CHAIN;
+  // Security level 2 (112 bits): no SHA-1 signatures, no RSA keys under
+  // 2048 bits anywhere in the chain.
+  X509_VERIFY_PARAM_set_auth_level(param, 2);
   if (!policy.empty()) {
     flags |= X509_V_FLAG_POLICY_CHECK;
     if (policy.require_explicit_policy) flags |= X509_V_FLAG_EXPLICIT_POLICY;
@@ -143,6 +174,21 @@ PathResult PathValidator::Compute(
   X509_VERIFY_PARAM_set_flags(param, flags);
 
   int ok = X509_verify_cert(ctx);
+  if (ok == 1) {
+    // kensho's key policy for every certificate of the chain: RSA >= 2048
+    // or EC P-256 / P-384; nothing else (DSA, small curves) is accepted.
+    STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);
+    for (int i = 0; i < sk_X509_num(chain); ++i) {
+      std::string why = WeakKeyReason(sk_X509_value(chain, i));
+      if (!why.empty()) {
+        result.status = PathStatus::kCryptoConstraints;
+        result.detail = absl::StrCat(why, " (depth ", i, ", profile '", store.profile->name, "')");
+        X509_STORE_CTX_free(ctx);
+        sk_X509_free(untrusted);
+        return result;
+      }
+    }
+  }
   if (ok == 1) {
     result.status = PathStatus::kOk;
     STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);

@@ -1,0 +1,192 @@
+#include "revocation/ocsp_client.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/ocsp.h>
+#include <openssl/x509.h>
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "verify/certificate.h"
+
+namespace kensho::revocation {
+namespace {
+
+constexpr size_t kMaxResponseBytes = 64 * 1024;
+
+struct CertIdDeleter {
+  void operator()(OCSP_CERTID* id) const { OCSP_CERTID_free(id); }
+};
+using CertIdPtr = std::unique_ptr<OCSP_CERTID, CertIdDeleter>;
+
+CertIdPtr MakeCertId(const verify::Certificate& leaf, const verify::Certificate& issuer) {
+  return CertIdPtr(OCSP_cert_to_id(EVP_sha1(), leaf.x509(), issuer.x509()));
+}
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  size_t n = size * count;
+  if (body->size() + n > kMaxResponseBytes) return 0;
+  body->append(data, n);
+  return n;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> OcspCacheKey(const verify::Certificate& leaf,
+                                         const verify::Certificate& issuer) {
+  CertIdPtr id = MakeCertId(leaf, issuer);
+  if (id == nullptr) return absl::InvalidArgumentError("cannot build an OCSP CertID");
+  unsigned char* der = nullptr;
+  int len = i2d_OCSP_CERTID(id.get(), &der);
+  if (len <= 0) return absl::InternalError("cannot encode the OCSP CertID");
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  EVP_Digest(der, static_cast<size_t>(len), digest, &digest_len, EVP_sha256(), nullptr);
+  OPENSSL_free(der);
+  return std::string(reinterpret_cast<char*>(digest), digest_len);
+}
+
+absl::StatusOr<OcspAnswer> ReadOcspResponse(absl::string_view der,
+                                            const verify::Certificate& leaf,
+                                            const verify::Certificate& issuer, absl::Time now) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  OCSP_RESPONSE* response = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size()));
+  if (response == nullptr || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    OCSP_RESPONSE_free(response);
+    return absl::InvalidArgumentError("not a DER OCSP response");
+  }
+  std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> response_owner(
+      response, OCSP_RESPONSE_free);
+  int rs = OCSP_response_status(response);
+  if (rs != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    return absl::UnavailableError(
+        absl::StrCat("OCSP responder says ", OCSP_response_status_str(rs)));
+  }
+  OCSP_BASICRESP* basic = OCSP_response_get1_basic(response);
+  if (basic == nullptr) return absl::InvalidArgumentError("OCSP response without basic response");
+  std::unique_ptr<OCSP_BASICRESP, decltype(&OCSP_BASICRESP_free)> basic_owner(
+      basic, OCSP_BASICRESP_free);
+  // Trust: the issuer signs, or a responder certificate that the issuer
+  // issued with id-kp-OCSPSigning. OCSP_basic_verify checks exactly that
+  // with the issuer as the only trusted certificate.
+  X509_STORE* store = X509_STORE_new();
+  X509_STORE_add_cert(store, issuer.x509());
+  STACK_OF(X509)* extra = sk_X509_new_null();
+  sk_X509_push(extra, issuer.x509());
+  // TRUSTOTHER: the issuer (in `extra`) may sign directly; any other signer
+  // must chain to it and carry id-kp-OCSPSigning (never OCSP_NOCHECKS: that
+  // would let any certificate the root issued, a citizen's included, sign).
+  int ok = OCSP_basic_verify(basic, extra, store, OCSP_TRUSTOTHER);
+  sk_X509_free(extra);
+  X509_STORE_free(store);
+  if (ok != 1) return absl::PermissionDeniedError("OCSP response signature is not trusted");
+
+  CertIdPtr id = MakeCertId(leaf, issuer);
+  int status = -1, reason = -1;
+  ASN1_GENERALIZEDTIME *revoked = nullptr, *this_update = nullptr, *next_update = nullptr;
+  if (id == nullptr || OCSP_resp_find_status(basic, id.get(), &status, &reason, &revoked,
+                                             &this_update, &next_update) != 1) {
+    return absl::InvalidArgumentError("OCSP response does not answer for this certificate");
+  }
+  // Five minutes of clock skew either way; no nextUpdate = valid 1 day.
+  if (OCSP_check_validity(this_update, next_update, 300, -1) != 1) {
+    return absl::FailedPreconditionError("OCSP response is not current");
+  }
+  OcspAnswer a;
+  a.status = status == V_OCSP_CERTSTATUS_GOOD      ? OcspAnswer::Status::kGood
+             : status == V_OCSP_CERTSTATUS_REVOKED ? OcspAnswer::Status::kRevoked
+                                                   : OcspAnswer::Status::kUnknown;
+  a.reason = reason;
+  absl::Time t;
+  if (revoked != nullptr && verify::Asn1TimeToAbsl(revoked, &t)) a.revoked_at = t;
+  if (!verify::Asn1TimeToAbsl(this_update, &a.this_update)) {
+    return absl::InvalidArgumentError("OCSP thisUpdate unreadable");
+  }
+  if (next_update != nullptr && verify::Asn1TimeToAbsl(next_update, &t)) a.next_update = t;
+  a.fetched_at = now;
+  return a;
+}
+
+absl::StatusOr<OcspAnswer> QueryOcsp(const std::string& url, const verify::Certificate& leaf,
+                                     const verify::Certificate& issuer, absl::Time now,
+                                     absl::Duration connect_timeout,
+                                     absl::Duration total_timeout) {
+  OCSP_REQUEST* request = OCSP_REQUEST_new();
+  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), leaf.x509(), issuer.x509());
+  if (request == nullptr || id == nullptr || OCSP_request_add0_id(request, id) == nullptr) {
+    OCSP_REQUEST_free(request);
+    return absl::InternalError("cannot build the OCSP request");
+  }
+  unsigned char* der = nullptr;
+  int len = i2d_OCSP_REQUEST(request, &der);
+  OCSP_REQUEST_free(request);
+  if (len <= 0) return absl::InternalError("cannot encode the OCSP request");
+  std::string body;
+  CURL* curl = curl_easy_init();
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/ocsp-request");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(connect_timeout)));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(total_timeout)));
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, der);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(len));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  CURLcode rc = curl_easy_perform(curl);
+  long http = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  OPENSSL_free(der);
+  if (rc == CURLE_OPERATION_TIMEDOUT) {
+    return absl::DeadlineExceededError(absl::StrCat(url, ": timed out"));
+  }
+  if (rc != CURLE_OK) return absl::UnavailableError(absl::StrCat(url, ": ", curl_easy_strerror(rc)));
+  if (http != 200) return absl::UnavailableError(absl::StrCat(url, ": HTTP ", http));
+  return ReadOcspResponse(body, leaf, issuer, now);
+}
+
+std::string EncodeOcspAnswer(const OcspAnswer& a) {
+  auto secs = [](std::optional<absl::Time> t) {
+    return t.has_value() ? absl::StrCat(absl::ToUnixSeconds(*t)) : std::string("-");
+  };
+  return absl::StrCat(static_cast<int>(a.status), " ", a.reason, " ", secs(a.revoked_at), " ",
+                      absl::ToUnixSeconds(a.this_update), " ", secs(a.next_update), " ",
+                      absl::ToUnixSeconds(a.fetched_at));
+}
+
+std::optional<OcspAnswer> DecodeOcspAnswer(absl::string_view s) {
+  std::vector<absl::string_view> f = absl::StrSplit(s, ' ');
+  if (f.size() != 6) return std::nullopt;
+  auto opt = [](absl::string_view v, std::optional<absl::Time>* out) {
+    if (v == "-") return true;
+    int64_t n;
+    if (!absl::SimpleAtoi(v, &n)) return false;
+    *out = absl::FromUnixSeconds(n);
+    return true;
+  };
+  OcspAnswer a;
+  int status;
+  int64_t this_update, fetched;
+  if (!absl::SimpleAtoi(f[0], &status) || status < 0 || status > 2 ||
+      !absl::SimpleAtoi(f[1], &a.reason) || !opt(f[2], &a.revoked_at) ||
+      !absl::SimpleAtoi(f[3], &this_update) || !opt(f[4], &a.next_update) ||
+      !absl::SimpleAtoi(f[5], &fetched)) {
+    return std::nullopt;
+  }
+  a.status = static_cast<OcspAnswer::Status>(status);
+  a.this_update = absl::FromUnixSeconds(this_update);
+  a.fetched_at = absl::FromUnixSeconds(fetched);
+  return a;
+}
+
+}  // namespace kensho::revocation

@@ -1,0 +1,327 @@
+#include "server/metrics.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "prometheus/metric_family.h"
+#include "prometheus/text_serializer.h"
+
+namespace kensho::server {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+constexpr const char* kMethodNames[kRpcMethods] = {
+    "VerifySignedDocument", "IssueChallenge", "VerifyAuthAssertion",
+    "ValidateCertificate",  "VerifyBatch",    "VerifyStream",
+};
+
+// gRPC status code names by number (grpc::StatusCode), without gRPC.
+constexpr const char* kCodeNames[ServerMetrics::kCodes] = {
+    "OK",           "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS", "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+    "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",    "DATA_LOSS",
+    "UNAUTHENTICATED",
+};
+
+const prometheus::Histogram::BucketBoundaries& RpcBuckets() {
+  static const auto* b = new prometheus::Histogram::BucketBoundaries{
+      0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+      0.05,    0.1,    0.25,    0.5,    1,     2.5,    5,     10};
+  return *b;
+}
+
+const prometheus::Histogram::BucketBoundaries& IngestBuckets() {
+  static const auto* b = new prometheus::Histogram::BucketBoundaries{
+      0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600};
+  return *b;
+}
+
+double Seconds(ServerMetrics::Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+prometheus::Counter& Cached(std::atomic<prometheus::Counter*>& slot,
+                            prometheus::Family<prometheus::Counter>& family,
+                            const std::map<std::string, std::string>& labels) {
+  prometheus::Counter* c = slot.load(std::memory_order_acquire);
+  if (c != nullptr) return *c;
+  // Family::Add is thread-safe and returns the existing child for the same
+  // labels, so two threads racing here store the same pointer.
+  c = &family.Add(labels);
+  slot.store(c, std::memory_order_release);
+  return *c;
+}
+
+std::string Lower(absl::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+MetricFamily Gauge(std::string name, std::string help) {
+  MetricFamily f;
+  f.name = std::move(name);
+  f.help = std::move(help);
+  f.type = MetricType::Gauge;
+  return f;
+}
+
+void AddGauge(MetricFamily* f, double value, std::vector<ClientMetric::Label> labels = {}) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  m.gauge.value = value;
+  f->metric.push_back(std::move(m));
+}
+
+}  // namespace
+
+const char* RpcMethodName(RpcMethod method) { return kMethodNames[static_cast<int>(method)]; }
+
+// Values owned elsewhere (the engine's caches, the partitions), read when
+// /metrics is scraped rather than copied on every change.
+class ServerMetrics::StateCollector final : public prometheus::Collectable {
+ public:
+  explicit StateCollector(const ServerMetrics* metrics) : metrics_(metrics) {}
+
+  std::vector<MetricFamily> Collect() const override {
+    std::vector<MetricFamily> out;
+    if (verify::Engine* engine = metrics_->engine()) {
+      const verify::CertificateCache& cache = engine->certificate_cache();
+      MetricFamily hits;
+      hits.name = "kensho_certificate_cache_hits_total";
+      hits.help = "Parsed-certificate cache hits";
+      hits.type = MetricType::Counter;
+      hits.metric.emplace_back();
+      hits.metric.back().counter.value = static_cast<double>(cache.hits());
+      MetricFamily misses = hits;
+      misses.name = "kensho_certificate_cache_misses_total";
+      misses.help = "Parsed-certificate cache misses";
+      misses.metric.back().counter.value = static_cast<double>(cache.misses());
+      out.push_back(std::move(hits));
+      out.push_back(std::move(misses));
+      MetricFamily entries = Gauge("kensho_certificate_cache_entries",
+                                   "Certificates in the parsed-certificate cache");
+      AddGauge(&entries, static_cast<double>(cache.size()));
+      out.push_back(std::move(entries));
+      MetricFamily capacity = Gauge("kensho_certificate_cache_capacity_entries",
+                                    "Capacity of the parsed-certificate cache");
+      AddGauge(&capacity, static_cast<double>(cache.capacity()));
+      out.push_back(std::move(capacity));
+      MetricFamily challenges =
+          Gauge("kensho_challenge_store_entries", "Login challenges issued and not yet expired");
+      AddGauge(&challenges, static_cast<double>(engine->challenges().size()));
+      out.push_back(std::move(challenges));
+    }
+    if (revocation::PartitionManager* partitions = metrics_->partitions()) {
+      const absl::Time now = absl::Now();
+      MetricFamily age = Gauge("kensho_revocation_partition_age_seconds",
+                               "Seconds since the stored CRL's thisUpdate");
+      MetricFamily next = Gauge("kensho_revocation_partition_next_update_seconds",
+                                "Seconds until the stored CRL's nextUpdate (negative: past)");
+      MetricFamily stale = Gauge("kensho_revocation_partition_stale",
+                                 "1 when a partition has no CRL or it is past nextUpdate");
+      MetricFamily entries = Gauge("kensho_revocation_partition_revoked_entries",
+                                   "Revoked entries in the stored CRL");
+      for (const revocation::PartitionView& v : partitions->Snapshot(now)) {
+        std::vector<ClientMetric::Label> label = {{"partition", v.config.id}};
+        AddGauge(&stale, v.stale ? 1 : 0, label);
+        if (!v.stored.has_value()) continue;
+        AddGauge(&age, absl::ToDoubleSeconds(now - v.stored->this_update), label);
+        if (v.stored->next_update.has_value()) {
+          AddGauge(&next, absl::ToDoubleSeconds(*v.stored->next_update - now), label);
+        }
+        AddGauge(&entries, static_cast<double>(v.stored->entry_count), label);
+      }
+      for (MetricFamily* f : {&age, &next, &stale, &entries}) out.push_back(std::move(*f));
+    }
+    return out;
+  }
+
+ private:
+  const ServerMetrics* metrics_;
+};
+
+ServerMetrics::ServerMetrics(absl::Time started_at, const std::string& version)
+    : started_at_(started_at),
+      registry_(std::make_shared<prometheus::Registry>()),
+      calls_(prometheus::BuildCounter()
+                 .Name("kensho_rpc_calls_total")
+                 .Help("Finished Validator calls by method and gRPC status code")
+                 .Register(*registry_)),
+      rpc_duration_(prometheus::BuildHistogram()
+                        .Name("kensho_rpc_duration_seconds")
+                        .Help("Validator call duration (a stream: its whole life)")
+                        .Register(*registry_)),
+      in_flight_(prometheus::BuildGauge()
+                     .Name("kensho_rpc_calls_in_flight")
+                     .Help("Validator calls started and not yet finished")
+                     .Register(*registry_)),
+      verdicts_(prometheus::BuildCounter()
+                    .Name("kensho_verdicts_total")
+                    .Help("Verdicts by method, indication and sub-indication")
+                    .Register(*registry_)),
+      item_errors_(prometheus::BuildCounter()
+                       .Name("kensho_item_errors_total")
+                       .Help("Batch/stream items answered with an ItemError, by code")
+                       .Register(*registry_)),
+      item_duration_(prometheus::BuildHistogram()
+                         .Name("kensho_item_duration_seconds")
+                         .Help("Batch/stream item time from arrival to answer, queueing included")
+                         .Register(*registry_)),
+      shed_(prometheus::BuildCounter()
+                .Name("kensho_shed_total")
+                .Help("Calls or batch/stream items refused with RESOURCE_EXHAUSTED by kensho "
+                      "(worker queue full, batch too large)")
+                .Register(*registry_)),
+      fetch_errors_(prometheus::BuildCounter()
+                        .Name("kensho_revocation_fetch_errors_total")
+                        .Help("Failed CRL fetch or ingest attempts by partition and kind "
+                              "(stage_statuscode)")
+                        .Register(*registry_)),
+      ingest_duration_(prometheus::BuildHistogram()
+                           .Name("kensho_revocation_ingest_duration_seconds")
+                           .Help("Time to check and store one CRL")
+                           .Register(*registry_)),
+      serving_gauge_(prometheus::BuildGauge()
+                         .Name("kensho_serving")
+                         .Help("1 when gRPC health says SERVING (trust loaded, required "
+                               "revocation partitions fresh, not stopping)")
+                         .Register(*registry_)
+                         .Add({})) {
+  for (int m = 0; m < kRpcMethods; ++m) {
+    const std::string name = kMethodNames[m];
+    methods_[m].rpc_duration = &rpc_duration_.Add({{"method", name}}, RpcBuckets());
+    methods_[m].in_flight = &in_flight_.Add({{"method", name}});
+    methods_[m].shed = &shed_.Add({{"method", name}});
+    if (m == static_cast<int>(RpcMethod::kVerifyBatch) ||
+        m == static_cast<int>(RpcMethod::kVerifyStream)) {
+      methods_[m].item_duration = &item_duration_.Add({{"method", name}}, RpcBuckets());
+    }
+  }
+  prometheus::BuildGauge()
+      .Name("kensho_start_time_seconds")
+      .Help("Unix time the server started")
+      .Register(*registry_)
+      .Add({})
+      .Set(absl::ToDoubleSeconds(started_at - absl::UnixEpoch()));
+  prometheus::BuildGauge()
+      .Name("kensho_build_info")
+      .Help("Always 1; the version label says which kensho")
+      .Register(*registry_)
+      .Add({{"version", version}})
+      .Set(1);
+  state_collector_ = std::make_shared<StateCollector>(this);
+}
+
+ServerMetrics::~ServerMetrics() = default;
+
+void ServerMetrics::SetScrapeSources(verify::Engine* engine,
+                                     revocation::PartitionManager* partitions) {
+  engine_ = engine;
+  partitions_ = partitions;
+}
+
+ServerMetrics::Clock::time_point ServerMetrics::BeginCall(RpcMethod method) {
+  methods_[static_cast<int>(method)].in_flight->Increment();
+  in_flight_total_.fetch_add(1, std::memory_order_relaxed);
+  return Clock::now();
+}
+
+void ServerMetrics::EndCall(RpcMethod method, Clock::time_point began, int code) {
+  PerMethod& m = methods_[static_cast<int>(method)];
+  m.in_flight->Decrement();
+  in_flight_total_.fetch_sub(1, std::memory_order_relaxed);
+  m.rpc_duration->Observe(Seconds(Clock::now() - began));
+  code = Index(code, kCodes);
+  Cached(m.calls[code], calls_, {{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}})
+      .Increment();
+  calls_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ServerMetrics::RecordVerdict(RpcMethod method, const v1::Verdict& verdict,
+                                  Clock::duration latency) {
+  PerMethod& m = methods_[static_cast<int>(method)];
+  const int ind = Index(verdict.indication(), LiveStats::kIndications);
+  const int sub = Index(verdict.sub_indication(), kSubIndications);
+  Cached(m.verdicts[ind][sub], verdicts_,
+         {{"method", RpcMethodName(method)},
+          {"indication", v1::Indication_Name(static_cast<v1::Indication>(ind))},
+          {"sub_indication", v1::SubIndication_Name(static_cast<v1::SubIndication>(sub))}})
+      .Increment();
+  if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
+  by_indication_[ind].fetch_add(1, std::memory_order_relaxed);
+  by_sub_indication_[sub].fetch_add(1, std::memory_order_relaxed);
+  live_.Record(absl::Now(), ind, absl::FromChrono(latency));
+}
+
+void ServerMetrics::RecordItemError(RpcMethod method, int code, Clock::duration latency) {
+  PerMethod& m = methods_[static_cast<int>(method)];
+  code = Index(code, kCodes);
+  Cached(m.item_errors[code], item_errors_,
+         {{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}})
+      .Increment();
+  if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
+  item_errors_total_.fetch_add(1, std::memory_order_relaxed);
+  live_.Record(absl::Now(), -1, absl::FromChrono(latency));
+}
+
+void ServerMetrics::RecordShed(RpcMethod method) {
+  methods_[static_cast<int>(method)].shed->Increment();
+  shed_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ServerMetrics::SetServing(bool serving) {
+  serving_.store(serving, std::memory_order_relaxed);
+  serving_gauge_.Set(serving ? 1 : 0);
+}
+
+void ServerMetrics::RecordRevocationAttempt(const revocation::AttemptReport& report) {
+  if (report.stage != std::string("fetch")) {
+    ingest_duration_.Add({{"result", report.status.ok() ? "ok" : "error"}}, IngestBuckets())
+        .Observe(absl::ToDoubleSeconds(report.ingest_duration));
+  }
+  if (report.status.ok()) return;
+  fetch_errors_
+      .Add({{"partition", report.partition_id},
+            {"kind", std::string(report.stage) + "_" +
+                         Lower(absl::StatusCodeToString(report.status.code()))}})
+      .Increment();
+}
+
+std::vector<MetricFamily> ServerMetrics::Collect() const {
+  std::vector<MetricFamily> families = registry_->Collect();
+  for (MetricFamily& f : state_collector_->Collect()) families.push_back(std::move(f));
+  return families;
+}
+
+std::string ServerMetrics::ScrapeText() const {
+  return prometheus::TextSerializer().Serialize(Collect());
+}
+
+ServerMetrics::Totals ServerMetrics::totals() const {
+  Totals t;
+  t.calls = calls_total_.load(std::memory_order_relaxed);
+  t.item_errors = item_errors_total_.load(std::memory_order_relaxed);
+  t.shed = shed_total_.load(std::memory_order_relaxed);
+  t.in_flight = in_flight_total_.load(std::memory_order_relaxed);
+  for (int i = 0; i < LiveStats::kIndications; ++i) {
+    t.by_indication[i] = by_indication_[i].load(std::memory_order_relaxed);
+    t.verdicts += t.by_indication[i];
+  }
+  for (int s = 1; s < kSubIndications; ++s) {
+    int64_t n = by_sub_indication_[s].load(std::memory_order_relaxed);
+    if (n > 0) {
+      t.by_sub_indication.emplace_back(
+          v1::SubIndication_Name(static_cast<v1::SubIndication>(s)), n);
+    }
+  }
+  return t;
+}
+
+}  // namespace kensho::server

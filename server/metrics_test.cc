@@ -1,0 +1,81 @@
+#include "server/metrics.h"
+
+#include "gtest/gtest.h"
+#include "server/status_json.h"
+
+namespace kensho::server {
+namespace {
+
+bool Has(const std::string& text, const std::string& line) {
+  return text.find(line) != std::string::npos;
+}
+
+TEST(ServerMetricsTest, CallsVerdictsAndShedAppearWithBoundedLabels) {
+  ServerMetrics metrics(absl::FromUnixSeconds(1700000000), "9.9.9");
+  auto began = metrics.BeginCall(RpcMethod::kValidateCertificate);
+  EXPECT_EQ(metrics.totals().in_flight, 1);
+  v1::Verdict verdict;
+  verdict.set_indication(v1::TOTAL_FAILED);
+  verdict.set_sub_indication(v1::EXPIRED);
+  metrics.RecordVerdict(RpcMethod::kValidateCertificate, verdict, std::chrono::microseconds(300));
+  metrics.EndCall(RpcMethod::kValidateCertificate, began, 0);
+  metrics.RecordShed(RpcMethod::kVerifyStream);
+  metrics.RecordItemError(RpcMethod::kVerifyStream, 8, std::chrono::microseconds(5));
+  // Out-of-range values land on the UNSPECIFIED / OK children, never new labels.
+  verdict.set_indication(static_cast<v1::Indication>(99));
+  metrics.RecordVerdict(RpcMethod::kVerifyBatch, verdict, std::chrono::microseconds(1));
+  metrics.SetServing(true);
+
+  const std::string text = metrics.ScrapeText();
+  EXPECT_TRUE(Has(text, "kensho_rpc_calls_total{code=\"OK\",method=\"ValidateCertificate\"} 1"))
+      << text;
+  EXPECT_TRUE(Has(text, "kensho_verdicts_total{indication=\"TOTAL_FAILED\",method=\"Validate"
+                        "Certificate\",sub_indication=\"EXPIRED\"} 1"));
+  EXPECT_TRUE(Has(text, "kensho_verdicts_total{indication=\"INDICATION_UNSPECIFIED\""));
+  EXPECT_TRUE(Has(text, "kensho_shed_total{method=\"VerifyStream\"} 1"));
+  EXPECT_TRUE(Has(text, "kensho_item_errors_total{code=\"RESOURCE_EXHAUSTED\""));
+  EXPECT_TRUE(Has(text, "kensho_rpc_duration_seconds_bucket{method=\"ValidateCertificate\""));
+  EXPECT_TRUE(Has(text, "kensho_rpc_calls_in_flight{method=\"ValidateCertificate\"} 0"));
+  EXPECT_TRUE(Has(text, "kensho_serving 1"));
+  EXPECT_TRUE(Has(text, "kensho_build_info{version=\"9.9.9\"} 1"));
+
+  ServerMetrics::Totals t = metrics.totals();
+  EXPECT_EQ(t.calls, 1);
+  EXPECT_EQ(t.verdicts, 2);
+  EXPECT_EQ(t.by_indication[v1::TOTAL_FAILED], 1);
+  EXPECT_EQ(t.item_errors, 1);
+  EXPECT_EQ(t.shed, 1);
+  EXPECT_EQ(t.in_flight, 0);
+}
+
+TEST(ServerMetricsTest, RevocationAttemptsCountErrorsByKind) {
+  ServerMetrics metrics(absl::Now(), "1");
+  metrics.RecordRevocationAttempt({"sign-a", "fetch", absl::UnavailableError("down"), {}});
+  metrics.RecordRevocationAttempt(
+      {"sign-a", "ingest", absl::InvalidArgumentError("bad"), absl::Milliseconds(3)});
+  metrics.RecordRevocationAttempt({"sign-a", "ingest", absl::OkStatus(), absl::Milliseconds(40)});
+  const std::string text = metrics.ScrapeText();
+  EXPECT_TRUE(Has(text, "kensho_revocation_fetch_errors_total{kind=\"fetch_unavailable\","
+                        "partition=\"sign-a\"} 1"))
+      << text;
+  EXPECT_TRUE(Has(text, "kind=\"ingest_invalid_argument\""));
+  EXPECT_TRUE(Has(text, "kensho_revocation_ingest_duration_seconds_count{result=\"ok\"} 1"));
+  EXPECT_TRUE(Has(text, "kensho_revocation_ingest_duration_seconds_count{result=\"error\"} 1"));
+}
+
+TEST(StatusJsonTest, HasTheDashboardFields) {
+  ServerMetrics metrics(absl::FromUnixSeconds(1700000000), "1");
+  v1::Verdict verdict;
+  verdict.set_indication(v1::TOTAL_PASSED);
+  metrics.RecordVerdict(RpcMethod::kValidateCertificate, verdict, std::chrono::microseconds(300));
+  const std::string json = StatusJson(metrics, nullptr, absl::Now() + absl::Seconds(1));
+  for (const char* key :
+       {"\"throughput\":{", "\"series\":[", "\"latency\":{", "\"p50_ms\":0.", "\"totals\":{",
+        "\"verdicts\":{\"TOTAL_PASSED\":1,", "\"partitions\":[]", "\"serving\":false"}) {
+    EXPECT_TRUE(Has(json, key)) << key << " in " << json;
+  }
+  EXPECT_EQ(JsonString("a\"b\\c\n<"), "\"a\\\"b\\\\c\\n\\u003c\"");
+}
+
+}  // namespace
+}  // namespace kensho::server
