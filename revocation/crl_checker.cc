@@ -180,3 +180,4 @@ verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificat
 }
 
 }  // namespace kensho::revocation
+

@@ -1,6 +1,5 @@
 #include "revocation/ocsp_manager.h"
 
-#include <cstdio>
 
 #include "cache/key_schema.h"
 
@@ -133,3 +132,4 @@ void OcspManager::Loop(std::function<absl::Time()> clock) {
 }
 
 }  // namespace kensho::revocation
+

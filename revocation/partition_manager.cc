@@ -363,8 +363,11 @@ void PartitionManager::RefresherLoop(std::function<absl::Time()> clock,
         if (stopping_) return;
       }
       Refresh(id, clock()).IgnoreError();  // the error is kept in the state
-      on_change();
     }
+    // Every pass, not only after attempts: a partition also goes stale when
+    // its nextUpdate passes between attempts (backoff can be an hour), and
+    // pushed imports change readiness too.
+    on_change();
     absl::MutexLock lock(&mu_);
     mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1));
     if (stopping_) return;

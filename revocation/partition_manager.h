@@ -97,8 +97,9 @@ class PartitionManager {
   // True when every required partition has a CRL that is not past nextUpdate.
   bool Ready(absl::Time now, std::vector<std::string>* reasons) const;
 
-  // Runs the background refresher until Stop(); `on_change` is called after
-  // each attempt (e.g. to update health).
+  // Runs the background refresher until Stop(); `on_change` is called about
+  // once a second and after each pass of attempts (e.g. to update health,
+  // which also changes with the clock as nextUpdate passes).
   void StartRefresher(std::function<absl::Time()> clock, std::function<void()> on_change);
   void Stop();
 
