@@ -87,6 +87,12 @@ grpc::ServerUnaryReactor* AdminService::GetStatus(grpc::CallbackServerContext* c
   return reactor;
 }
 
+AdminService::~AdminService() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](int* n) { return *n == 0; }, &refreshing_));
+}
+
 grpc::ServerUnaryReactor* AdminService::RefreshRevocation(
     grpc::CallbackServerContext* context, const v1::RefreshRevocationRequest* request,
     v1::RefreshRevocationResponse* response) {
@@ -98,7 +104,11 @@ grpc::ServerUnaryReactor* AdminService::RefreshRevocation(
   }
   // Fetches are bounded by the configured timeouts; run them off the gRPC
   // thread and answer when all are done.
-  std::thread([reactor, partitions, ids, response] {
+  {
+    absl::MutexLock lock(&mu_);
+    ++refreshing_;
+  }
+  std::thread([this, reactor, partitions, ids, response] {
     for (const std::string& id : ids) partitions->Refresh(id, absl::Now()).IgnoreError();
     const auto views = partitions->Snapshot(absl::Now());
     for (const std::string& id : ids) {
@@ -109,6 +119,8 @@ grpc::ServerUnaryReactor* AdminService::RefreshRevocation(
     reactor->Finish(response->partitions_size() == static_cast<int>(ids.size())
                         ? grpc::Status::OK
                         : grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown partition id"));
+    absl::MutexLock lock(&mu_);
+    --refreshing_;
   }).detach();
   return reactor;
 }

@@ -2,6 +2,7 @@
 #ifndef KENSHO_SERVER_ADMIN_SERVICE_H_
 #define KENSHO_SERVER_ADMIN_SERVICE_H_
 
+#include "absl/synchronization/mutex.h"
 #include "proto/kensho.grpc.pb.h"
 #include "server/server_state.h"
 
@@ -10,6 +11,9 @@ namespace kensho::server {
 class AdminService final : public v1::Admin::CallbackService {
  public:
   explicit AdminService(const ServerState* state) : state_(state) {}
+  // Waits for RefreshRevocation work still running (bounded by the fetch
+  // timeouts), so nothing outlives the partition manager.
+  ~AdminService() override;
 
   grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
                                       const v1::GetStatusRequest* request,
@@ -23,6 +27,8 @@ class AdminService final : public v1::Admin::CallbackService {
 
  private:
   const ServerState* state_;
+  absl::Mutex mu_;
+  int refreshing_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // Fills `status` from `state`; separate from the reactor so it is testable
