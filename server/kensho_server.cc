@@ -210,6 +210,10 @@ void KenshoServer::UpdateHealth() {
   if (server_ == nullptr || stopping_) return;
   v1::ServerStatus status;
   FillServerStatus(*state_, &status);
+  // Called every second by the refresher: only changes are passed on, since
+  // gRPC sends every SetServingStatus to each Health.Watch stream.
+  if (serving_.has_value() && *serving_ == status.serving()) return;
+  serving_ = status.serving();
   server_->GetHealthCheckService()->SetServingStatus(status.serving());
   if (metrics_ != nullptr) metrics_->SetServing(status.serving());
 }

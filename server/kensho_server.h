@@ -4,6 +4,7 @@
 #define KENSHO_SERVER_KENSHO_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -74,6 +75,7 @@ class KenshoServer {
   std::string metrics_address_;
   absl::Mutex health_mu_;
   bool stopping_ ABSL_GUARDED_BY(health_mu_) = false;
+  std::optional<bool> serving_ ABSL_GUARDED_BY(health_mu_);  // last status set
 };
 
 }  // namespace kensho::server

@@ -102,6 +102,10 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, int timeout_s
       address_ = line.substr(prefix.size());
       return;
     }
+    const std::string metrics_prefix = "kensho metrics on ";
+    if (line.compare(0, metrics_prefix.size(), metrics_prefix) == 0) {
+      metrics_address_ = line.substr(metrics_prefix.size());
+    }
     line.clear();
   }
 }

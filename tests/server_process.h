@@ -32,6 +32,9 @@ class ServerProcess {
   ~ServerProcess();
 
   const std::string& address() const { return address_; }
+  // From "kensho metrics on HOST:PORT" (printed before the listening line),
+  // empty without --metrics_listen.
+  const std::string& metrics_address() const { return metrics_address_; }
   pid_t pid() const { return pid_; }
 
   // Sends `signal` and waits for the exit; returns the exit code, or -1 when
@@ -44,6 +47,7 @@ class ServerProcess {
   int stdout_fd_ = -1;
   std::string stderr_path_;
   std::string address_;
+  std::string metrics_address_;
 };
 
 }  // namespace kensho::testing
