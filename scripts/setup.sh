@@ -9,6 +9,8 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libssl-dev libabsl-dev librocksdb-dev libbenchmark-dev libgtest-dev libgmock-dev
   prometheus-cpp-dev libcurl4-openssl-dev
+  chromium
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
