@@ -78,9 +78,30 @@ void FillServerStatus(const ServerState& state, v1::ServerStatus* status) {
   }
 }
 
+absl::Status AdminService::Authorize(grpc::CallbackServerContext* context) const {
+  auto rights = auth_->Identify(*context);
+  if (!rights.ok()) return rights.status();
+  if (!rights->admin) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("caller '", rights->name, "' lacks the ADMIN role"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+grpc::ServerUnaryReactor* Refused(grpc::CallbackServerContext* context, const absl::Status& s) {
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message())));
+  return reactor;
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* AdminService::GetStatus(grpc::CallbackServerContext* context,
                                                   const v1::GetStatusRequest*,
                                                   v1::ServerStatus* response) {
+  if (absl::Status s = Authorize(context); !s.ok()) return Refused(context, s);
   FillServerStatus(*state_, response);
   auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
@@ -96,6 +117,7 @@ AdminService::~AdminService() {
 grpc::ServerUnaryReactor* AdminService::RefreshRevocation(
     grpc::CallbackServerContext* context, const v1::RefreshRevocationRequest* request,
     v1::RefreshRevocationResponse* response) {
+  if (absl::Status s = Authorize(context); !s.ok()) return Refused(context, s);
   auto* reactor = context->DefaultReactor();
   revocation::PartitionManager* partitions = state_->partitions();
   std::vector<std::string> ids(request->partition_ids().begin(), request->partition_ids().end());
@@ -128,6 +150,7 @@ grpc::ServerUnaryReactor* AdminService::RefreshRevocation(
 grpc::ServerUnaryReactor* AdminService::ImportCrl(grpc::CallbackServerContext* context,
                                                   const v1::ImportCrlRequest* request,
                                                   v1::ImportCrlResponse* response) {
+  if (absl::Status s = Authorize(context); !s.ok()) return Refused(context, s);
   auto* reactor = context->DefaultReactor();
   if (request->crl().empty()) {
     reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "crl: required"));

@@ -4,13 +4,16 @@
 
 #include "absl/synchronization/mutex.h"
 #include "proto/kensho.grpc.pb.h"
+#include "server/caller_auth.h"
 #include "server/server_state.h"
 
 namespace kensho::server {
 
 class AdminService final : public v1::Admin::CallbackService {
  public:
-  explicit AdminService(const ServerState* state) : state_(state) {}
+  // Both must outlive the service.
+  AdminService(const ServerState* state, const CallerAuthorizer* auth)
+      : state_(state), auth_(auth) {}
   // Waits for RefreshRevocation work still running (bounded by the fetch
   // timeouts), so nothing outlives the partition manager.
   ~AdminService() override;
@@ -26,7 +29,11 @@ class AdminService final : public v1::Admin::CallbackService {
                                       v1::ImportCrlResponse* response) override;
 
  private:
+  // OK when the caller has the ADMIN role.
+  absl::Status Authorize(grpc::CallbackServerContext* context) const;
+
   const ServerState* state_;
+  const CallerAuthorizer* auth_;
   absl::Mutex mu_;
   int refreshing_ ABSL_GUARDED_BY(mu_) = 0;
 };

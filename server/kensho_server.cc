@@ -22,7 +22,9 @@
 #include "revocation/crl_fetcher.h"
 #include "revocation/ocsp_manager.h"
 #include "revocation/partition_manager.h"
+#include "base/file_io.h"
 #include "server/admin_service.h"
+#include "server/caller_auth.h"
 #include "server/demo_world.h"
 #include "server/grpc_log_capture.h"
 #include "server/metrics.h"
@@ -62,6 +64,34 @@ std::vector<verify::TrustProfileSpec> ProfileSpecs(const v1::ServerConfig& confi
     specs.push_back(std::move(spec));
   }
   return specs;
+}
+
+// TLS (and mTLS with a client CA) from the config; insecure without.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const v1::TlsConfig& tls) {
+  if (tls.cert_file().empty()) return grpc::InsecureServerCredentials();
+  auto read = [](const std::string& field, const std::string& path) {
+    auto text = ReadFileBounded(path, 1 << 20);
+    if (!text.ok()) {
+      return absl::StatusOr<std::string>(absl::InvalidArgumentError(
+          absl::StrCat(field, ": ", text.status().message())));
+    }
+    return text;
+  };
+  auto cert = read("tls.cert_file", tls.cert_file());
+  if (!cert.ok()) return cert.status();
+  auto key = read("tls.key_file", tls.key_file());
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!tls.client_ca_file().empty()) {
+    auto ca = read("tls.client_ca_file", tls.client_ca_file());
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
 }
 
 }  // namespace
@@ -155,15 +185,17 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   auto engine = std::make_unique<verify::Engine>(server->state_->trust_store(), engine_options,
                                                  server->checker_.get());
   server->state_->set_engine(engine.get());
-  server->handler_ = std::make_unique<ValidatorHandler>(
-      std::move(engine), /*subject_allowed=*/config.allow_subject_without_authentication(),
-      [] { return absl::Now(); });
+  server->handler_ =
+      std::make_unique<ValidatorHandler>(std::move(engine), [] { return absl::Now(); });
+  server->auth_ = std::make_unique<CallerAuthorizer>(config);
   const int threads = std::max(2u, std::thread::hardware_concurrency());
   server->pool_ = std::make_unique<WorkerPool>(threads, /*max_queue=*/4096);
   server->metrics_->SetScrapeSources(&server->handler_->engine(), server->partitions_.get());
-  server->validator_ = std::make_unique<ValidatorService>(server->handler_.get(),
-                                                          server->pool_.get(), metrics);
-  server->admin_ = std::make_unique<AdminService>(server->state_.get());
+  server->validator_ = std::make_unique<ValidatorService>(
+      server->handler_.get(), server->pool_.get(), server->auth_.get(), metrics);
+  server->admin_ = std::make_unique<AdminService>(server->state_.get(), server->auth_.get());
+  auto credentials = ServerCredentials(config.tls());
+  if (!credentials.ok()) return credentials.status();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -172,7 +204,7 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   // port that is already serving; a port in use must be a startup error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
-  builder.AddListeningPort(config.listen(), grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config.listen(), *credentials, &port);
   // Oversize requests are refused by gRPC itself with RESOURCE_EXHAUSTED.
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits().max_message_bytes()));
   builder.SetMaxSendMessageSize(static_cast<int>(config.limits().max_message_bytes()));

@@ -28,6 +28,7 @@ class PartitionManager;
 namespace kensho::server {
 
 class AdminService;
+class CallerAuthorizer;
 class MetricsHttpServer;
 class ServerMetrics;
 class ServerState;
@@ -65,6 +66,7 @@ class KenshoServer {
   std::unique_ptr<revocation::OcspManager> ocsp_;
   std::unique_ptr<revocation::CrlRevocationChecker> checker_;
   std::unique_ptr<ValidatorHandler> handler_;
+  std::unique_ptr<CallerAuthorizer> auth_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<ValidatorService> validator_;
   std::unique_ptr<AdminService> admin_;

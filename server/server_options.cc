@@ -29,20 +29,22 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
   std::string first_;
 };
 
-absl::Status CheckListen(const char* field, const std::string& value, bool required) {
+// `authenticated`: mTLS identifies every caller. Without it only loopback
+// may listen: anything else would open verification and personal data to
+// the network unauthenticated.
+absl::Status CheckListen(const char* field, const std::string& value, bool required,
+                         bool authenticated) {
   if (value.empty() && !required) return absl::OkStatus();
   auto hp = ParseHostPort(value);
   if (!hp.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": ", hp.status().message()));
   }
-  // Until TLS lands (issue 8), only loopback may listen: anything else would
-  // expose personal data and verification to the network unauthenticated.
-  if (!IsLoopbackHost(hp->host)) {
+  if (!authenticated && !IsLoopbackHost(hp->host)) {
     return absl::InvalidArgumentError(absl::StrCat(
         field, ": '", value,
-        "' is not a loopback address; listening beyond loopback needs TLS, "
-        "which this build does not configure"));
+        "' is not a loopback address; listening beyond loopback needs mTLS "
+        "(tls.cert_file, tls.key_file and tls.client_ca_file)"));
   }
   return absl::OkStatus();
 }
@@ -135,9 +137,46 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
         std::min<int64_t>(kDefaultMaxContentBytes, limits->max_message_bytes()));
   }
 
-  if (absl::Status s = CheckListen("listen", config.listen(), true); !s.ok()) return s;
-  if (absl::Status s = CheckListen("metrics_listen", config.metrics_listen(), false); !s.ok()) {
+  const auto& tls = config.tls();
+  if (tls.cert_file().empty() != tls.key_file().empty()) {
+    return absl::InvalidArgumentError("tls: cert_file and key_file go together");
+  }
+  if (!tls.client_ca_file().empty() && tls.cert_file().empty()) {
+    return absl::InvalidArgumentError("tls.client_ca_file: needs tls.cert_file and tls.key_file");
+  }
+  const bool mtls = !tls.client_ca_file().empty();
+  if (!config.callers().empty() && !mtls) {
+    return absl::InvalidArgumentError(
+        "callers: identifying callers needs mTLS (tls.client_ca_file)");
+  }
+  if (mtls && config.allow_subject_without_authentication()) {
+    return absl::InvalidArgumentError(
+        "allow_subject_without_authentication: not with mTLS; give callers the PERSONAL_DATA role");
+  }
+  for (int i = 0; i < config.callers_size(); ++i) {
+    const auto& c = config.callers(i);
+    if (c.subject().empty() == c.sha256_fingerprint().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "callers[", i, "] '", c.name(), "': give exactly one of subject, sha256_fingerprint"));
+    }
+    if (c.roles().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("callers[", i, "] '", c.name(), "'.roles: empty"));
+    }
+  }
+  if (absl::Status s = CheckListen("listen", config.listen(), true, mtls); !s.ok()) return s;
+  // The metrics port has no authentication of its own: loopback only (put a
+  // reverse proxy in front to expose it).
+  if (absl::Status s = CheckListen("metrics_listen", config.metrics_listen(), false, false);
+      !s.ok()) {
     return s;
+  }
+  if (config.allow_subject_without_authentication()) {
+    auto hp = ParseHostPort(config.listen());
+    if (hp.ok() && !IsLoopbackHost(hp->host)) {
+      return absl::InvalidArgumentError(
+          "allow_subject_without_authentication: only on a loopback listen address");
+    }
   }
   if (limits->max_message_bytes() < 1024 || limits->max_message_bytes() > (1LL << 30)) {
     return absl::InvalidArgumentError(

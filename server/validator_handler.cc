@@ -6,14 +6,13 @@
 
 namespace kensho::server {
 
-ValidatorHandler::ValidatorHandler(std::unique_ptr<verify::Engine> engine, bool subject_allowed,
-                                   Clock clock)
-    : engine_(std::move(engine)), subject_allowed_(subject_allowed), clock_(std::move(clock)) {}
+ValidatorHandler::ValidatorHandler(std::unique_ptr<verify::Engine> engine, Clock clock)
+    : engine_(std::move(engine)), clock_(std::move(clock)) {}
 
 absl::StatusOr<v1::Verdict> ValidatorHandler::VerifySignedDocument(
-    const v1::VerifySignedDocumentRequest& r) {
+    const v1::VerifySignedDocumentRequest& r, bool subject_allowed) {
   if (absl::Status s = CheckRequest(r); !s.ok()) return s;
-  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed_);
+  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed);
   absl::StatusOr<verify::Verdict> verdict;
   if (r.has_raw()) {
     auto alg = FromProto(r.raw().algorithm());
@@ -42,7 +41,7 @@ absl::StatusOr<v1::Challenge> ValidatorHandler::IssueChallenge() {
 }
 
 absl::StatusOr<v1::Verdict> ValidatorHandler::VerifyAuthAssertion(
-    const v1::VerifyAuthAssertionRequest& r) {
+    const v1::VerifyAuthAssertionRequest& r, bool subject_allowed) {
   if (absl::Status s = CheckRequest(r); !s.ok()) return s;
   // The card signs with RSA PKCS#1 v1.5 over SHA-256: the default.
   auto alg = r.algorithm() == v1::SIGNATURE_ALGORITHM_UNSPECIFIED
@@ -50,7 +49,7 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::VerifyAuthAssertion(
                        verify::SignatureAlgorithm::kRsaPkcs1Sha256)
                  : FromProto(r.algorithm());
   if (!alg.ok()) return alg.status();
-  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed_);
+  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed);
   // The nonce's expiry is judged at the real time, whatever validation time
   // the caller asked for the certificate.
   options.validation_time = clock_();
@@ -69,12 +68,12 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::VerifyAuthAssertion(
 }
 
 absl::StatusOr<v1::Verdict> ValidatorHandler::ValidateCertificate(
-    const v1::ValidateCertificateRequest& r) {
+    const v1::ValidateCertificateRequest& r, bool subject_allowed) {
   if (absl::Status s = CheckRequest(r); !s.ok()) return s;
   if (r.intermediates_size() > 16) {
     return absl::InvalidArgumentError("intermediates: at most 16");
   }
-  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed_);
+  verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed);
   std::vector<absl::string_view> intermediates(r.intermediates().begin(),
                                                r.intermediates().end());
   auto verdict =
@@ -85,19 +84,20 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::ValidateCertificate(
   return out;
 }
 
-v1::VerifyResponse ValidatorHandler::VerifyItem(const v1::VerifyRequest& r) {
+v1::VerifyResponse ValidatorHandler::VerifyItem(const v1::VerifyRequest& r,
+                                                bool subject_allowed) {
   v1::VerifyResponse out;
   out.set_id(r.id());
   absl::StatusOr<v1::Verdict> verdict;
   switch (r.item_case()) {
     case v1::VerifyRequest::kSignedDocument:
-      verdict = VerifySignedDocument(r.signed_document());
+      verdict = VerifySignedDocument(r.signed_document(), subject_allowed);
       break;
     case v1::VerifyRequest::kAuthAssertion:
-      verdict = VerifyAuthAssertion(r.auth_assertion());
+      verdict = VerifyAuthAssertion(r.auth_assertion(), subject_allowed);
       break;
     case v1::VerifyRequest::kCertificate:
-      verdict = ValidateCertificate(r.certificate());
+      verdict = ValidateCertificate(r.certificate(), subject_allowed);
       break;
     case v1::VerifyRequest::ITEM_NOT_SET:
       verdict = CheckRequest(r);

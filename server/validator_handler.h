@@ -17,22 +17,24 @@ namespace kensho::server {
 class ValidatorHandler {
  public:
   using Clock = std::function<absl::Time()>;
-  // `subject_allowed`: the server-wide switch for releasing the basic 4
-  // (off by default until per-caller authorization exists).
-  ValidatorHandler(std::unique_ptr<verify::Engine> engine, bool subject_allowed, Clock clock);
+  ValidatorHandler(std::unique_ptr<verify::Engine> engine, Clock clock);
 
-  absl::StatusOr<v1::Verdict> VerifySignedDocument(const v1::VerifySignedDocumentRequest& r);
+  // `subject_allowed`: this caller may receive the basic 4 (they are
+  // included only when the request also asks with policy.include_subject).
+  absl::StatusOr<v1::Verdict> VerifySignedDocument(const v1::VerifySignedDocumentRequest& r,
+                                                   bool subject_allowed);
   absl::StatusOr<v1::Challenge> IssueChallenge();
-  absl::StatusOr<v1::Verdict> VerifyAuthAssertion(const v1::VerifyAuthAssertionRequest& r);
-  absl::StatusOr<v1::Verdict> ValidateCertificate(const v1::ValidateCertificateRequest& r);
+  absl::StatusOr<v1::Verdict> VerifyAuthAssertion(const v1::VerifyAuthAssertionRequest& r,
+                                                  bool subject_allowed);
+  absl::StatusOr<v1::Verdict> ValidateCertificate(const v1::ValidateCertificateRequest& r,
+                                                  bool subject_allowed);
   // One batch/stream item: a verdict or an ItemError, with the id kept.
-  v1::VerifyResponse VerifyItem(const v1::VerifyRequest& r);
+  v1::VerifyResponse VerifyItem(const v1::VerifyRequest& r, bool subject_allowed);
 
   verify::Engine& engine() { return *engine_; }
 
  private:
   std::unique_ptr<verify::Engine> engine_;
-  const bool subject_allowed_;
   const Clock clock_;
 };
 

@@ -4,6 +4,7 @@
 #include <deque>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 
 namespace kensho::server {
@@ -73,13 +74,22 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, const absl::Status& s,
+                                 const CallMetrics& call) {
+  auto* reactor = context->DefaultReactor();
+  grpc::Status status = ToGrpc(s);
+  call.End(status.error_code());
+  reactor->Finish(status);
+  return reactor;
+}
+
 // Runs the items on the pool; the last one to finish completes the call.
 class BatchCall {
  public:
   BatchCall(grpc::ServerUnaryReactor* reactor, const v1::VerifyBatchRequest* request,
-            v1::VerifyBatchResponse* response, CallMetrics call)
+            v1::VerifyBatchResponse* response, CallMetrics call, bool subject_allowed)
       : reactor_(reactor), request_(request), response_(response), call_(call),
-        left_(request->items_size()) {
+        subject_allowed_(subject_allowed), left_(request->items_size()) {
     for (int i = 0; i < request->items_size(); ++i) response_->add_items();
   }
   void Run(ValidatorHandler* handler, WorkerPool* pool) {
@@ -88,7 +98,7 @@ class BatchCall {
     for (int i = 0; i < n; ++i) {
       auto task = [this, handler, i] {
         v1::VerifyResponse* r = response_->mutable_items(i);
-        *r = handler->VerifyItem(request_->items(i));
+        *r = handler->VerifyItem(request_->items(i), subject_allowed_);
         call_.Item(*r, call_.began);
         Done();
       };
@@ -115,6 +125,7 @@ class BatchCall {
   const v1::VerifyBatchRequest* request_;
   v1::VerifyBatchResponse* response_;
   const CallMetrics call_;
+  const bool subject_allowed_;
   std::atomic<int> left_;
 };
 
@@ -122,8 +133,8 @@ class BatchCall {
 // (possibly out of order: each carries its request id).
 class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse> {
  public:
-  StreamCall(ValidatorHandler* handler, WorkerPool* pool, CallMetrics call)
-      : handler_(handler), pool_(pool), call_(call) {
+  StreamCall(ValidatorHandler* handler, WorkerPool* pool, CallMetrics call, bool subject_allowed)
+      : handler_(handler), pool_(pool), call_(call), subject_allowed_(subject_allowed) {
     reading_ = true;
     StartRead(&request_);
   }
@@ -140,7 +151,7 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
     ++in_flight_;
     const MetricsClock::time_point arrived = call_.Now();
     bool submitted = pool_->TrySubmit([this, item, arrived] {
-      v1::VerifyResponse r = handler_->VerifyItem(item);
+      v1::VerifyResponse r = handler_->VerifyItem(item, subject_allowed_);
       call_.Item(r, arrived);
       Complete(std::move(r));
     });
@@ -208,6 +219,7 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
   ValidatorHandler* handler_;
   WorkerPool* pool_;
   const CallMetrics call_;
+  const bool subject_allowed_;
   absl::Mutex mu_;
   v1::VerifyRequest request_;
   std::deque<v1::VerifyResponse> outbox_ ABSL_GUARDED_BY(mu_);
@@ -225,13 +237,17 @@ grpc::ServerUnaryReactor* ValidatorService::VerifySignedDocument(
     grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
     v1::Verdict* response) {
   CallMetrics call(metrics_, RpcMethod::kVerifySignedDocument);
-  return Answer(context, handler_->VerifySignedDocument(*request), response, call);
+  auto rights = Authorize(context);
+  if (!rights.ok()) return Refuse(context, rights.status(), call);
+  return Answer(context, handler_->VerifySignedDocument(*request, rights->personal_data), response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::IssueChallenge(grpc::CallbackServerContext* context,
                                                            const v1::IssueChallengeRequest*,
                                                            v1::Challenge* response) {
   CallMetrics call(metrics_, RpcMethod::kIssueChallenge);
+  auto rights = Authorize(context);
+  if (!rights.ok()) return Refuse(context, rights.status(), call);
   return Answer(context, handler_->IssueChallenge(), response, call);
 }
 
@@ -239,14 +255,18 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyAuthAssertion(
     grpc::CallbackServerContext* context, const v1::VerifyAuthAssertionRequest* request,
     v1::Verdict* response) {
   CallMetrics call(metrics_, RpcMethod::kVerifyAuthAssertion);
-  return Answer(context, handler_->VerifyAuthAssertion(*request), response, call);
+  auto rights = Authorize(context);
+  if (!rights.ok()) return Refuse(context, rights.status(), call);
+  return Answer(context, handler_->VerifyAuthAssertion(*request, rights->personal_data), response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::ValidateCertificate(
     grpc::CallbackServerContext* context, const v1::ValidateCertificateRequest* request,
     v1::Verdict* response) {
   CallMetrics call(metrics_, RpcMethod::kValidateCertificate);
-  return Answer(context, handler_->ValidateCertificate(*request), response, call);
+  auto rights = Authorize(context);
+  if (!rights.ok()) return Refuse(context, rights.status(), call);
+  return Answer(context, handler_->ValidateCertificate(*request, rights->personal_data), response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerContext* context,
@@ -254,6 +274,8 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerCont
                                                         v1::VerifyBatchResponse* response) {
   auto* reactor = context->DefaultReactor();
   CallMetrics call(metrics_, RpcMethod::kVerifyBatch);
+  auto rights = Authorize(context);
+  if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (request->items().empty()) {
     call.End(grpc::StatusCode::INVALID_ARGUMENT);
     reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "items: empty"));
@@ -266,13 +288,42 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerCont
                                  "items: at most 10000 per batch"));
     return reactor;
   }
-  (new BatchCall(reactor, request, response, call))->Run(handler_, pool_);
+  (new BatchCall(reactor, request, response, call, rights->personal_data))->Run(handler_, pool_);
   return reactor;
 }
 
+namespace {
+
+// A stream refused before it starts.
+class RefusedStream final
+    : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse> {
+ public:
+  explicit RefusedStream(const absl::Status& s) { Finish(ToGrpc(s)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
 grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse>* ValidatorService::VerifyStream(
-    grpc::CallbackServerContext*) {
-  return new StreamCall(handler_, pool_, CallMetrics(metrics_, RpcMethod::kVerifyStream));
+    grpc::CallbackServerContext* context) {
+  CallMetrics call(metrics_, RpcMethod::kVerifyStream);
+  auto rights = Authorize(context);
+  if (!rights.ok()) {
+    call.End(static_cast<grpc::StatusCode>(rights.status().code()));
+    return new RefusedStream(rights.status());
+  }
+  return new StreamCall(handler_, pool_, call, rights->personal_data);
+}
+
+absl::StatusOr<CallerRights> ValidatorService::Authorize(
+    grpc::CallbackServerContext* context) const {
+  auto rights = auth_->Identify(*context);
+  if (!rights.ok()) return rights.status();
+  if (!rights->relying_party) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("caller '", rights->name, "' lacks the RELYING_PARTY role"));
+  }
+  return rights;
 }
 
 }  // namespace kensho::server

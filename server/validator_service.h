@@ -5,6 +5,7 @@
 #define KENSHO_SERVER_VALIDATOR_SERVICE_H_
 
 #include "proto/kensho.grpc.pb.h"
+#include "server/caller_auth.h"
 #include "server/metrics.h"
 #include "server/validator_handler.h"
 #include "server/worker_pool.h"
@@ -14,8 +15,9 @@ namespace kensho::server {
 class ValidatorService final : public v1::Validator::CallbackService {
  public:
   // All must outlive the service; `metrics` may be null (nothing recorded).
-  ValidatorService(ValidatorHandler* handler, WorkerPool* pool, ServerMetrics* metrics = nullptr)
-      : handler_(handler), pool_(pool), metrics_(metrics) {}
+  ValidatorService(ValidatorHandler* handler, WorkerPool* pool, const CallerAuthorizer* auth,
+                   ServerMetrics* metrics = nullptr)
+      : handler_(handler), pool_(pool), auth_(auth), metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* VerifySignedDocument(
       grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
@@ -36,8 +38,12 @@ class ValidatorService final : public v1::Validator::CallbackService {
       grpc::CallbackServerContext* context) override;
 
  private:
+  // The caller's rights, or the error that ends the call.
+  absl::StatusOr<CallerRights> Authorize(grpc::CallbackServerContext* context) const;
+
   ValidatorHandler* handler_;
   WorkerPool* pool_;
+  const CallerAuthorizer* auth_;
   ServerMetrics* metrics_;
 };
 

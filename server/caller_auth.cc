@@ -1,0 +1,83 @@
+#include "server/caller_auth.h"
+
+#include <grpcpp/security/auth_context.h>
+#include <grpcpp/server_context.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "verify/certificate.h"
+
+namespace kensho::server {
+namespace {
+
+constexpr size_t kMaxMemo = 10000;
+
+}  // namespace
+
+CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) {
+  mtls_ = !config.tls().client_ca_file().empty();
+  open_rights_ = {"(unauthenticated loopback)", true,
+                  config.allow_subject_without_authentication(), true};
+  for (const auto& c : config.callers()) {
+    Caller caller;
+    caller.subject = c.subject();
+    caller.fingerprint = absl::AsciiStrToLower(c.sha256_fingerprint());
+    caller.rights.name = c.name();
+    for (int role : c.roles()) {
+      caller.rights.relying_party |= role == v1::RELYING_PARTY;
+      caller.rights.personal_data |= role == v1::PERSONAL_DATA;
+      caller.rights.admin |= role == v1::ADMIN;
+    }
+    callers_.push_back(std::move(caller));
+  }
+}
+
+absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
+    const grpc::ServerContextBase& context) const {
+  if (!mtls_) return open_rights_;
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  std::string pem;
+  if (auth != nullptr) {
+    for (const grpc::string_ref& v : auth->FindPropertyValues("x509_pem_cert")) {
+      pem.assign(v.data(), v.size());
+    }
+  }
+  return IdentifyPem(pem);
+}
+
+absl::StatusOr<CallerRights> CallerAuthorizer::IdentifyPem(const std::string& pem) const {
+  if (!mtls_) return open_rights_;
+  if (pem.empty()) return absl::UnauthenticatedError("a client certificate is required");
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = memo_.find(pem);
+    if (it != memo_.end()) return it->second;
+  }
+  absl::StatusOr<CallerRights> result =
+      absl::PermissionDeniedError("this client certificate is not a configured caller");
+  auto certs = verify::Certificate::ParseBundle(pem);
+  if (!certs.ok() || certs->empty()) {
+    result = absl::UnauthenticatedError("unreadable client certificate");
+  } else {
+    const verify::Certificate& cert = *certs->front();
+    for (const Caller& c : callers_) {
+      if ((!c.fingerprint.empty() && c.fingerprint == cert.sha256_hex()) ||
+          (!c.subject.empty() && c.subject == cert.subject())) {
+        result = c.rights;
+        break;
+      }
+    }
+    if (!result.ok()) {
+      result = absl::PermissionDeniedError(absl::StrCat(
+          "client certificate '", cert.subject(), "' (sha256 ", cert.sha256_hex(),
+          ") is not a configured caller"));
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  if (memo_.size() >= kMaxMemo) memo_.clear();
+  memo_.emplace(pem, result);
+  return result;
+}
+
+}  // namespace kensho::server

@@ -1,0 +1,62 @@
+// Who is calling and what they may do.
+//
+// Without mTLS (loopback only, e.g. the demo) every caller may use the
+// Validator and Admin services, and receives the basic 4 only if the
+// server-wide switch allows it. With mTLS every caller is identified by its
+// verified client certificate (subject or SHA-256 fingerprint) and gets the
+// roles configured for it; an unknown certificate is PERMISSION_DENIED, no
+// certificate UNAUTHENTICATED. Thread-safe.
+#ifndef KENSHO_SERVER_CALLER_AUTH_H_
+#define KENSHO_SERVER_CALLER_AUTH_H_
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "proto/config.pb.h"
+
+namespace grpc {
+class ServerContextBase;
+}
+
+namespace kensho::server {
+
+struct CallerRights {
+  std::string name;
+  bool relying_party = false;
+  bool personal_data = false;
+  bool admin = false;
+};
+
+class CallerAuthorizer {
+ public:
+  explicit CallerAuthorizer(const v1::ServerConfig& config);
+
+  // The caller's rights; UNAUTHENTICATED / PERMISSION_DENIED errors.
+  absl::StatusOr<CallerRights> Identify(const grpc::ServerContextBase& context) const;
+
+  // Same, from the peer certificate's PEM ("" when none); for tests.
+  absl::StatusOr<CallerRights> IdentifyPem(const std::string& pem) const;
+
+  bool mtls() const { return mtls_; }
+
+ private:
+  struct Caller {
+    std::string subject, fingerprint;
+    CallerRights rights;
+  };
+  bool mtls_ = false;
+  CallerRights open_rights_;
+  std::vector<Caller> callers_;
+  // PEM -> rights, so a known peer costs a lookup, not a certificate parse.
+  mutable absl::Mutex mu_;
+  mutable std::unordered_map<std::string, absl::StatusOr<CallerRights>> memo_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace kensho::server
+
+#endif  // KENSHO_SERVER_CALLER_AUTH_H_
