@@ -11,6 +11,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -203,6 +204,13 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   // gRPC sets SO_REUSEPORT by default, which lets a second kensho bind a
   // port that is already serving; a port in use must be a startup error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Bounded memory under overload: gRPC's buffers for all calls together
+  // share one quota, and each connection has a bounded number of streams.
+  grpc::ResourceQuota quota("kensho");
+  quota.Resize(static_cast<size_t>(
+      std::max<int64_t>(512LL << 20, 4 * config.limits().max_message_bytes())));
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 256);
   int port = 0;
   builder.AddListeningPort(config.listen(), *credentials, &port);
   // Oversize requests are refused by gRPC itself with RESOURCE_EXHAUSTED.

@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <deque>
+#include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -74,6 +76,12 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+// A call whose deadline passed (or that was cancelled) while it waited for a
+// thread: not worth verifying any more.
+absl::Status Expired() {
+  return absl::DeadlineExceededError("deadline passed before the call could start");
+}
+
 grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, const absl::Status& s,
                                  const CallMetrics& call) {
   auto* reactor = context->DefaultReactor();
@@ -83,42 +91,54 @@ grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, const abs
   return reactor;
 }
 
-// Runs the items on the pool; the last one to finish completes the call.
-class BatchCall {
+// Runs a batch on at most `workers` pool tasks that pull items by index, so a
+// batch never needs more queue slots than there are workers. The last item
+// finishes the call; the state lives until the last task lets go of it.
+class BatchCall : public std::enable_shared_from_this<BatchCall> {
  public:
   BatchCall(grpc::ServerUnaryReactor* reactor, const v1::VerifyBatchRequest* request,
             v1::VerifyBatchResponse* response, CallMetrics call, bool subject_allowed)
       : reactor_(reactor), request_(request), response_(response), call_(call),
-        subject_allowed_(subject_allowed), left_(request->items_size()) {
-    for (int i = 0; i < request->items_size(); ++i) response_->add_items();
+        subject_allowed_(subject_allowed), n_(request->items_size()), left_(n_) {
+    for (int i = 0; i < n_; ++i) response_->add_items();
   }
   void Run(ValidatorHandler* handler, WorkerPool* pool) {
-    // `this` may be deleted by the last Done(): read nothing from it after.
-    const int n = request_->items_size();
-    for (int i = 0; i < n; ++i) {
-      auto task = [this, handler, i] {
-        v1::VerifyResponse* r = response_->mutable_items(i);
-        *r = handler->VerifyItem(request_->items(i), subject_allowed_);
-        call_.Item(*r, call_.began);
-        Done();
-      };
-      if (!pool->TrySubmit(task)) {
-        v1::VerifyResponse* r = response_->mutable_items(i);
-        r->set_id(request_->items(i).id());
-        r->mutable_error()->set_code(static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
-        r->mutable_error()->set_message("server overloaded; retry later");
-        call_.Item(*r, call_.began);
-        Done();
-      }
+    const int tasks = std::min(n_, pool->threads());
+    int submitted = 0;
+    for (int t = 0; t < tasks; ++t) {
+      auto self = shared_from_this();
+      if (pool->TrySubmit([self, handler] { self->Work(handler); })) ++submitted;
     }
+    if (submitted == 0) Shed();  // the pool is full: answer at once
   }
 
  private:
+  void Work(ValidatorHandler* handler) {
+    while (true) {
+      const int i = next_.fetch_add(1);
+      if (i >= n_) return;
+      v1::VerifyResponse* r = response_->mutable_items(i);
+      *r = handler->VerifyItem(request_->items(i), subject_allowed_);
+      call_.Item(*r, call_.began);
+      Done();
+    }
+  }
+  void Shed() {
+    while (true) {
+      const int i = next_.fetch_add(1);
+      if (i >= n_) return;
+      v1::VerifyResponse* r = response_->mutable_items(i);
+      r->set_id(request_->items(i).id());
+      r->mutable_error()->set_code(static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+      r->mutable_error()->set_message("server overloaded; retry later");
+      call_.Item(*r, call_.began);
+      Done();
+    }
+  }
   void Done() {
     if (left_.fetch_sub(1) == 1) {
       call_.End(grpc::StatusCode::OK);
-      reactor_->Finish(grpc::Status::OK);
-      delete this;
+      reactor_->Finish(grpc::Status::OK);  // request/response die after this
     }
   }
   grpc::ServerUnaryReactor* reactor_;
@@ -126,6 +146,8 @@ class BatchCall {
   v1::VerifyBatchResponse* response_;
   const CallMetrics call_;
   const bool subject_allowed_;
+  const int n_;
+  std::atomic<int> next_{0};
   std::atomic<int> left_;
 };
 
@@ -139,13 +161,42 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
     StartRead(&request_);
   }
 
+  // Finish() is always called after mu_ is released: OnDone (delete this)
+  // may run on another thread as soon as it is called.
   void OnReadDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
+    std::optional<grpc::Status> finish;
+    {
+      absl::MutexLock lock(&mu_);
+      finish = ReadDone(ok);
+    }
+    if (finish) Finish(*finish);
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::optional<grpc::Status> finish;
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      outbox_.pop_front();
+      if (!ok) {
+        broken_ = true;
+        outbox_.clear();
+      }
+      WriteNext();
+      MaybeRead();
+      finish = MaybeFinish();
+    }
+    if (finish) Finish(*finish);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  std::optional<grpc::Status> ReadDone(bool ok) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     reading_ = false;
     if (!ok) {
       reads_done_ = true;
-      MaybeFinish();
-      return;
+      return MaybeFinish();
     }
     v1::VerifyRequest item = std::move(request_);
     ++in_flight_;
@@ -165,30 +216,19 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
       Enqueue(std::move(r));
     }
     MaybeRead();
+    return std::nullopt;
   }
 
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    writing_ = false;
-    outbox_.pop_front();
-    if (!ok) {
-      broken_ = true;
-      outbox_.clear();
-    }
-    WriteNext();
-    MaybeRead();
-    MaybeFinish();
-  }
-
-  void OnDone() override { delete this; }
-
- private:
   void Complete(v1::VerifyResponse response) {
-    absl::MutexLock lock(&mu_);
-    --in_flight_;
-    Enqueue(std::move(response));
-    MaybeRead();
-    MaybeFinish();
+    std::optional<grpc::Status> finish;
+    {
+      absl::MutexLock lock(&mu_);
+      --in_flight_;
+      Enqueue(std::move(response));
+      MaybeRead();
+      finish = MaybeFinish();
+    }
+    if (finish) Finish(*finish);
   }
   void Enqueue(v1::VerifyResponse r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (broken_) return;
@@ -206,14 +246,15 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
     reading_ = true;
     StartRead(&request_);
   }
-  void MaybeFinish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_ || in_flight_ > 0 || writing_ || !outbox_.empty()) return;
-    if (!reads_done_ && !broken_) return;
-    if (reading_) return;
+  // The status to finish with, once: when all is read, verified and written.
+  std::optional<grpc::Status> MaybeFinish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || in_flight_ > 0 || writing_ || !outbox_.empty()) return std::nullopt;
+    if (!reads_done_ && !broken_) return std::nullopt;
+    if (reading_) return std::nullopt;
     finished_ = true;
     call_.End(broken_ ? grpc::StatusCode::CANCELLED : grpc::StatusCode::OK);
-    Finish(broken_ ? grpc::Status(grpc::StatusCode::CANCELLED, "client went away")
-                   : grpc::Status::OK);
+    return broken_ ? grpc::Status(grpc::StatusCode::CANCELLED, "client went away")
+                   : grpc::Status::OK;
   }
 
   ValidatorHandler* handler_;
@@ -239,6 +280,7 @@ grpc::ServerUnaryReactor* ValidatorService::VerifySignedDocument(
   CallMetrics call(metrics_, RpcMethod::kVerifySignedDocument);
   auto rights = Authorize(context);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
+  if (context->IsCancelled()) return Refuse(context, Expired(), call);
   return Answer(context, handler_->VerifySignedDocument(*request, rights->personal_data), response, call);
 }
 
@@ -248,6 +290,7 @@ grpc::ServerUnaryReactor* ValidatorService::IssueChallenge(grpc::CallbackServerC
   CallMetrics call(metrics_, RpcMethod::kIssueChallenge);
   auto rights = Authorize(context);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
+  if (context->IsCancelled()) return Refuse(context, Expired(), call);
   return Answer(context, handler_->IssueChallenge(), response, call);
 }
 
@@ -257,6 +300,7 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyAuthAssertion(
   CallMetrics call(metrics_, RpcMethod::kVerifyAuthAssertion);
   auto rights = Authorize(context);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
+  if (context->IsCancelled()) return Refuse(context, Expired(), call);
   return Answer(context, handler_->VerifyAuthAssertion(*request, rights->personal_data), response, call);
 }
 
@@ -266,6 +310,7 @@ grpc::ServerUnaryReactor* ValidatorService::ValidateCertificate(
   CallMetrics call(metrics_, RpcMethod::kValidateCertificate);
   auto rights = Authorize(context);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
+  if (context->IsCancelled()) return Refuse(context, Expired(), call);
   return Answer(context, handler_->ValidateCertificate(*request, rights->personal_data), response, call);
 }
 
@@ -276,6 +321,7 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerCont
   CallMetrics call(metrics_, RpcMethod::kVerifyBatch);
   auto rights = Authorize(context);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
+  if (context->IsCancelled()) return Refuse(context, Expired(), call);
   if (request->items().empty()) {
     call.End(grpc::StatusCode::INVALID_ARGUMENT);
     reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "items: empty"));
@@ -288,7 +334,8 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerCont
                                  "items: at most 10000 per batch"));
     return reactor;
   }
-  (new BatchCall(reactor, request, response, call, rights->personal_data))->Run(handler_, pool_);
+  std::make_shared<BatchCall>(reactor, request, response, call, rights->personal_data)
+      ->Run(handler_, pool_);
   return reactor;
 }
 

@@ -22,6 +22,7 @@ class WorkerPool {
   // False when the queue is full or the pool is stopping.
   bool TrySubmit(std::function<void()> task);
   size_t queued() const;
+  int threads() const { return static_cast<int>(threads_.size()); }
 
  private:
   void Loop();

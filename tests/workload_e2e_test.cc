@@ -226,6 +226,33 @@ TEST_F(WorkloadE2ETest, BatchAndStreamAgreeWithExpectations) {
   }
 }
 
+// A batch larger than the worker queue is still answered in full on an idle
+// server (items are pulled by a few workers, not queued one task each).
+TEST_F(WorkloadE2ETest, LargeBatchIsAnsweredInFull) {
+  std::vector<v1::VerifyRequest> some;
+  for (const JsonValue& item : manifest_->Find("items")->elements()) {
+    v1::VerifyRequest req;
+    if (MakeRequest(item, &req) && req.has_certificate()) some.push_back(req);
+    if (some.size() >= 50) break;
+  }
+  ASSERT_FALSE(some.empty());
+  v1::VerifyBatchRequest batch;
+  for (int i = 0; i < 6000; ++i) {
+    v1::VerifyRequest* r = batch.add_items();
+    *r = some[i % some.size()];
+    r->set_id(static_cast<uint64_t>(i));
+  }
+  grpc::ClientContext ctx;
+  v1::VerifyBatchResponse resp;
+  grpc::Status s = stub_->VerifyBatch(&ctx, batch, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(resp.items_size(), 6000);
+  for (int i = 0; i < resp.items_size(); ++i) {
+    EXPECT_EQ(resp.items(i).id(), static_cast<uint64_t>(i));
+    EXPECT_TRUE(resp.items(i).has_verdict()) << resp.items(i).error().message();
+  }
+}
+
 TEST_F(WorkloadE2ETest, LoginsWithServerIssuedChallenges) {
   int checked = 0;
   for (const JsonValue& item : manifest_->Find("items")->elements()) {
