@@ -3,6 +3,8 @@
 #include <grpcpp/security/auth_context.h>
 #include <grpcpp/server_context.h>
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -15,6 +17,29 @@ constexpr size_t kMaxMemo = 10000;
 
 }  // namespace
 
+bool RateLimiter::TryTake(double n, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (last_ != absl::InfinitePast()) {
+    tokens_ = std::min(burst_, tokens_ + absl::ToDoubleSeconds(now - last_) * rate_);
+  }
+  last_ = now;
+  if (tokens_ < n) return false;
+  tokens_ -= n;
+  return true;
+}
+
+bool StreamLimiter::TryOpen() {
+  absl::MutexLock lock(&mu_);
+  if (open_ >= max_) return false;
+  ++open_;
+  return true;
+}
+
+void StreamLimiter::Close() {
+  absl::MutexLock lock(&mu_);
+  --open_;
+}
+
 CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) {
   mtls_ = !config.tls().client_ca_file().empty();
   open_rights_ = {"(unauthenticated loopback)", true,
@@ -24,6 +49,11 @@ CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) {
     caller.subject = c.subject();
     caller.fingerprint = absl::AsciiStrToLower(c.sha256_fingerprint());
     caller.rights.name = c.name();
+    if (c.rate_per_second() > 0) {
+      caller.rights.rate = std::make_shared<RateLimiter>(
+          c.rate_per_second(), std::max<double>(1.0, c.burst() > 0 ? c.burst() : c.rate_per_second()));
+    }
+    if (c.max_streams() > 0) caller.rights.streams = std::make_shared<StreamLimiter>(c.max_streams());
     for (int role : c.roles()) {
       caller.rights.relying_party |= role == v1::RELYING_PARTY;
       caller.rights.personal_data |= role == v1::PERSONAL_DATA;

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "proto/config.pb.h"
 
 namespace grpc {
@@ -24,11 +25,41 @@ class ServerContextBase;
 
 namespace kensho::server {
 
+// A token bucket, refilled continuously. Thread-safe.
+class RateLimiter {
+ public:
+  RateLimiter(double per_second, double burst) : rate_(per_second), burst_(burst), tokens_(burst) {}
+  // Takes `n` tokens if there are that many at `now`.
+  bool TryTake(double n, absl::Time now);
+
+ private:
+  const double rate_, burst_;
+  absl::Mutex mu_;
+  double tokens_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+// Counts a caller's open streams against its limit. Thread-safe.
+class StreamLimiter {
+ public:
+  explicit StreamLimiter(int max) : max_(max) {}
+  bool TryOpen();
+  void Close();
+
+ private:
+  const int max_;
+  absl::Mutex mu_;
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 struct CallerRights {
   std::string name;
   bool relying_party = false;
   bool personal_data = false;
   bool admin = false;
+  // Shared by all calls of this caller; null = unlimited.
+  std::shared_ptr<RateLimiter> rate;
+  std::shared_ptr<StreamLimiter> streams;
 };
 
 class CallerAuthorizer {

@@ -159,6 +159,10 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
       return absl::InvalidArgumentError(absl::StrCat(
           "callers[", i, "] '", c.name(), "': give exactly one of subject, sha256_fingerprint"));
     }
+    if (c.rate_per_second() < 0 || c.burst() < 0 || c.max_streams() < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "callers[", i, "] '", c.name(), "': rate_per_second, burst and max_streams must not be negative"));
+    }
     if (c.roles().empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("callers[", i, "] '", c.name(), "'.roles: empty"));

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 
 namespace kensho::server {
 namespace {
@@ -155,8 +156,13 @@ class BatchCall : public std::enable_shared_from_this<BatchCall> {
 // (possibly out of order: each carries its request id).
 class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse> {
  public:
-  StreamCall(ValidatorHandler* handler, WorkerPool* pool, CallMetrics call, bool subject_allowed)
-      : handler_(handler), pool_(pool), call_(call), subject_allowed_(subject_allowed) {
+  StreamCall(ValidatorHandler* handler, WorkerPool* pool, CallMetrics call, bool subject_allowed,
+             std::shared_ptr<StreamLimiter> limiter)
+      : handler_(handler),
+        pool_(pool),
+        call_(call),
+        subject_allowed_(subject_allowed),
+        limiter_(std::move(limiter)) {
     reading_ = true;
     StartRead(&request_);
   }
@@ -201,7 +207,10 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
     if (finish) Finish(*finish);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    if (limiter_ != nullptr) limiter_->Close();
+    delete this;
+  }
 
  private:
   std::optional<grpc::Status> ReadDone(bool ok) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -273,6 +282,7 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
   WorkerPool* pool_;
   const CallMetrics call_;
   const bool subject_allowed_;
+  const std::shared_ptr<StreamLimiter> limiter_;
   absl::Mutex mu_;
   v1::VerifyRequest request_;
   std::deque<v1::VerifyResponse> outbox_ ABSL_GUARDED_BY(mu_);
@@ -331,7 +341,7 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerCont
                                                         v1::VerifyBatchResponse* response) {
   auto* reactor = context->DefaultReactor();
   CallMetrics call(metrics_, RpcMethod::kVerifyBatch);
-  auto rights = Authorize(context);
+  auto rights = Authorize(context, std::max(1, request->items_size()));
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
   if (request->items().empty()) {
@@ -367,20 +377,28 @@ grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse>* ValidatorService
     grpc::CallbackServerContext* context) {
   CallMetrics call(metrics_, RpcMethod::kVerifyStream);
   auto rights = Authorize(context);
+  if (rights.ok() && rights->streams != nullptr && !rights->streams->TryOpen()) {
+    rights = absl::ResourceExhaustedError(
+        absl::StrCat("caller '", rights->name, "' has its maximum of open streams"));
+  }
   if (!rights.ok()) {
     call.End(static_cast<grpc::StatusCode>(rights.status().code()));
     return new RefusedStream(rights.status());
   }
-  return new StreamCall(handler_, pool_, call, rights->personal_data);
+  return new StreamCall(handler_, pool_, call, rights->personal_data, rights->streams);
 }
 
-absl::StatusOr<CallerRights> ValidatorService::Authorize(
-    grpc::CallbackServerContext* context) const {
+absl::StatusOr<CallerRights> ValidatorService::Authorize(grpc::CallbackServerContext* context,
+                                                         double cost) const {
   auto rights = auth_->Identify(*context);
   if (!rights.ok()) return rights.status();
   if (!rights->relying_party) {
     return absl::PermissionDeniedError(
         absl::StrCat("caller '", rights->name, "' lacks the RELYING_PARTY role"));
+  }
+  if (rights->rate != nullptr && !rights->rate->TryTake(cost, absl::Now())) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("caller '", rights->name, "' is over its rate limit; retry later"));
   }
   return rights;
 }

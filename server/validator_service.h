@@ -38,8 +38,10 @@ class ValidatorService final : public v1::Validator::CallbackService {
       grpc::CallbackServerContext* context) override;
 
  private:
-  // The caller's rights, or the error that ends the call.
-  absl::StatusOr<CallerRights> Authorize(grpc::CallbackServerContext* context) const;
+  // The caller's rights, or the error that ends the call (`cost`: tokens of
+  // the caller's rate limit this call takes).
+  absl::StatusOr<CallerRights> Authorize(grpc::CallbackServerContext* context,
+                                         double cost = 1) const;
 
   ValidatorHandler* handler_;
   WorkerPool* pool_;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 
@@ -47,7 +48,7 @@ class TlsE2ETest : public ::testing::Test {
     };
     std::ofstream(d + "/san.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
     ASSERT_EQ(issue("server", "ca", "-extfile " + d + "/san.ext"), 0);
-    for (const char* c : {"portal", "auditor", "ops", "stranger"}) ASSERT_EQ(issue(c, "ca", ""), 0);
+    for (const char* c : {"portal", "auditor", "ops", "stranger", "limited"}) ASSERT_EQ(issue(c, "ca", ""), 0);
     ASSERT_EQ(issue("rogue", "rogue_ca", ""), 0);
 
     // A small JPKI world for a signature certificate with the basic 4.
@@ -80,7 +81,9 @@ class TlsE2ETest : public ::testing::Test {
         << "callers { name: \"portal\" subject: \"O=kensho test, CN=portal\" roles: RELYING_PARTY }\n"
         << "callers { name: \"auditor\" subject: \"O=kensho test, CN=auditor\" roles: RELYING_PARTY "
            "roles: PERSONAL_DATA }\n"
-        << "callers { name: \"ops\" subject: \"O=kensho test, CN=ops\" roles: ADMIN }\n";
+        << "callers { name: \"ops\" subject: \"O=kensho test, CN=ops\" roles: ADMIN }\n"
+        << "callers { name: \"limited\" subject: \"O=kensho test, CN=limited\" roles: RELYING_PARTY "
+           "rate_per_second: 0.5 burst: 3 max_streams: 1 }\n";
     server_ = new testing::ServerProcess(
         {"--listen=127.0.0.1:0", "--data_dir=" + d + "/data", "--config=" + config});
     ASSERT_FALSE(server_->address().empty()) << server_->stderr_text();
@@ -142,6 +145,34 @@ TEST_F(TlsE2ETest, RolesDecideWhatEachCallerGets) {
   EXPECT_TRUE(Status(Channel("ops")).ok());
   EXPECT_EQ(Validate(Channel("ops"), false, &verdict).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(TlsE2ETest, RateAndStreamLimitsPerCaller) {
+  auto channel = Channel("limited");
+  v1::Verdict verdict;
+  // A burst of 3, then 0.5 per second: the 4th call in a row is refused.
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(Validate(channel, false, &verdict).ok()) << i;
+  EXPECT_EQ(Validate(channel, false, &verdict).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Other callers are not affected.
+  EXPECT_TRUE(Validate(Channel("portal"), false, &verdict).ok());
+  // One open stream at a time (after 2.2 s the bucket holds one token again,
+  // which the first stream takes).
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  auto stub = v1::Validator::NewStub(channel);
+  grpc::ClientContext first_ctx;
+  auto first = stub->VerifyStream(&first_ctx);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  grpc::ClientContext second_ctx;
+  auto second = stub->VerifyStream(&second_ctx);
+  second->WritesDone();
+  v1::VerifyResponse r;
+  while (second->Read(&r)) {
+  }
+  EXPECT_EQ(second->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  first->WritesDone();
+  while (first->Read(&r)) {
+  }
+  EXPECT_TRUE(first->Finish().ok());
 }
 
 TEST_F(TlsE2ETest, StrangersAreRefused) {
