@@ -1,8 +1,11 @@
 #!/bin/bash
 # The whole test suite: installs what is missing, runs every Bazel test twice
-# (a normal build, then under AddressSanitizer + UndefinedBehaviorSanitizer)
-# and ends with one line "N passed, N failed" counted from the test XML.
-# KENSHO_SKIP_SANITIZERS=1 runs the normal pass only.
+# (a normal build, then under AddressSanitizer + UndefinedBehaviorSanitizer),
+# the concurrent tests under ThreadSanitizer, then each fuzzer for a short,
+# bounded time (fuzz/README.md), and ends with one line "N passed, N failed"
+# counted from the test XML (one result per fuzzer).
+# KENSHO_SKIP_SANITIZERS=1 runs the normal pass only; KENSHO_FUZZ_SECONDS
+# (default 15) is the time per fuzzer.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,22 +16,25 @@ TEST_ENV=()
 if [ -d "$SHARED" ]; then TEST_ENV=(--test_env=KENSHO_SHARED="$SHARED"); fi
 
 TARGETS=$(bazel query 'tests(//...) except attr(tags, manual, tests(//...))' 2>/dev/null)
+# The concurrent parts, for the ThreadSanitizer pass.
+TSAN_TARGETS="//verify:challenge_store_test //server:worker_pool_test //tests:workload_e2e_test //cache:revocation_store_test"
 TOTALS=$(mktemp)
 trap 'rm -f "$TOTALS"' EXIT
 
 # Runs one pass and appends "passed failed skipped" to $TOTALS. A target that
 # failed without XML (failed to build, crashed, timed out) counts as one
-# failure.
+# failure. PASS_TARGETS (default: all) limits the pass to some targets.
 run_pass() {
   local name=$1
   shift
   echo "=== test pass: $name"
-  bazel test //... "${TEST_ENV[@]}" "$@"
+  # shellcheck disable=SC2086
+  bazel test ${PASS_TARGETS:-//...} "${TEST_ENV[@]}" "$@"
   local status=$?
   # This configuration's folder (the bazel-testlogs link follows the last command).
   local testlogs
   testlogs=$(bazel info "${TEST_ENV[@]}" "$@" bazel-testlogs 2>/dev/null)
-  python3 - "$status" "$testlogs" "$name" $TARGETS >>"$TOTALS" <<'PY'
+  python3 - "$status" "$testlogs" "$name" ${PASS_TARGETS:-$TARGETS} >>"$TOTALS" <<'PY'
 import os, sys, xml.etree.ElementTree as ET
 status, testlogs, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 passed = failed = skipped = 0
@@ -64,6 +70,9 @@ PY
 run_pass normal
 if [ "${KENSHO_SKIP_SANITIZERS:-0}" != 1 ]; then
   run_pass asan+ubsan --config=asan
+  PASS_TARGETS="$TSAN_TARGETS" run_pass tsan --config=tsan
+  echo "=== fuzz pass: ${KENSHO_FUZZ_SECONDS:-15} s per fuzzer"
+  fuzz/run_fuzzers.sh --seconds "${KENSHO_FUZZ_SECONDS:-15}" --totals "$TOTALS" --shared "$SHARED"
 fi
 
 read -r passed failed skipped < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$TOTALS")
