@@ -61,7 +61,7 @@ void FillServerStatus(const ServerState& state, v1::ServerStatus* status) {
     c->set_name("rocksdb.revoked");
     c->set_entries(store->EstimateKeys(cache::kRevokedFamily));
   }
-  if (const verify::Engine* engine = state.engine()) {
+  if (std::shared_ptr<const verify::Engine> engine = state.engine()) {
     v1::CacheStatus* c = status->add_caches();
     c->set_name("certificates");
     c->set_entries(static_cast<int64_t>(engine->certificate_cache().size()));

@@ -42,8 +42,13 @@ void StreamLimiter::Close() {
 
 CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) {
   mtls_ = !config.tls().client_ca_file().empty();
-  open_rights_ = {"(unauthenticated loopback)", true,
-                  config.allow_subject_without_authentication(), true};
+  Reload(config);
+}
+
+void CallerAuthorizer::Reload(const v1::ServerConfig& config) {
+  CallerRights open_rights = {"(unauthenticated loopback)", true,
+                              config.allow_subject_without_authentication(), true};
+  std::vector<Caller> callers;
   for (const auto& c : config.callers()) {
     Caller caller;
     caller.subject = c.subject();
@@ -59,13 +64,20 @@ CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) {
       caller.rights.personal_data |= role == v1::PERSONAL_DATA;
       caller.rights.admin |= role == v1::ADMIN;
     }
-    callers_.push_back(std::move(caller));
+    callers.push_back(std::move(caller));
   }
+  absl::MutexLock lock(&mu_);
+  open_rights_ = std::move(open_rights);
+  callers_ = std::move(callers);
+  memo_.clear();
 }
 
 absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
     const grpc::ServerContextBase& context) const {
-  if (!mtls_) return open_rights_;
+  if (!mtls_) {
+    absl::MutexLock lock(&mu_);
+    return open_rights_;
+  }
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   std::string pem;
   if (auth != nullptr) {
@@ -77,7 +89,10 @@ absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
 }
 
 absl::StatusOr<CallerRights> CallerAuthorizer::IdentifyPem(const std::string& pem) const {
-  if (!mtls_) return open_rights_;
+  if (!mtls_) {
+    absl::MutexLock lock(&mu_);
+    return open_rights_;
+  }
   if (pem.empty()) return absl::UnauthenticatedError("a client certificate is required");
   {
     absl::MutexLock lock(&mu_);
@@ -86,12 +101,17 @@ absl::StatusOr<CallerRights> CallerAuthorizer::IdentifyPem(const std::string& pe
   }
   absl::StatusOr<CallerRights> result =
       absl::PermissionDeniedError("this client certificate is not a configured caller");
+  std::vector<Caller> callers;
+  {
+    absl::MutexLock lock(&mu_);
+    callers = callers_;
+  }
   auto certs = verify::Certificate::ParseBundle(pem);
   if (!certs.ok() || certs->empty()) {
     result = absl::UnauthenticatedError("unreadable client certificate");
   } else {
     const verify::Certificate& cert = *certs->front();
-    for (const Caller& c : callers_) {
+    for (const Caller& c : callers) {
       if ((!c.fingerprint.empty() && c.fingerprint == cert.sha256_hex()) ||
           (!c.subject.empty() && c.subject == cert.subject())) {
         result = c.rights;

@@ -72,6 +72,10 @@ class CallerAuthorizer {
   // Same, from the peer certificate's PEM ("" when none); for tests.
   absl::StatusOr<CallerRights> IdentifyPem(const std::string& pem) const;
 
+  // Takes the callers and the server-wide switch from a reloaded config
+  // (validated by LoadServerConfig; TLS itself cannot change on reload).
+  void Reload(const v1::ServerConfig& config);
+
   bool mtls() const { return mtls_; }
 
  private:
@@ -80,10 +84,10 @@ class CallerAuthorizer {
     CallerRights rights;
   };
   bool mtls_ = false;
-  CallerRights open_rights_;
-  std::vector<Caller> callers_;
   // PEM -> rights, so a known peer costs a lookup, not a certificate parse.
   mutable absl::Mutex mu_;
+  CallerRights open_rights_ ABSL_GUARDED_BY(mu_);
+  std::vector<Caller> callers_ ABSL_GUARDED_BY(mu_);
   mutable std::unordered_map<std::string, absl::StatusOr<CallerRights>> memo_
       ABSL_GUARDED_BY(mu_);
 };

@@ -95,7 +95,60 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
   return grpc::SslServerCredentials(options);
 }
 
+// The verification engine for `config`'s trust and JPKI settings.
+std::shared_ptr<verify::Engine> MakeEngine(const v1::ServerConfig& config,
+                                           std::shared_ptr<const verify::TrustStore> trust,
+                                           const verify::RevocationChecker* checker,
+                                           std::shared_ptr<verify::ChallengeStore> challenges) {
+  verify::EngineOptions options;
+  options.max_content_bytes = config.limits().max_content_bytes();
+  if (!config.jpki_oids().signature_policy().empty()) {
+    options.oids.signature_policy = config.jpki_oids().signature_policy();
+  }
+  if (!config.jpki_oids().auth_policy().empty()) {
+    options.oids.auth_policy = config.jpki_oids().auth_policy();
+  }
+  if (config.revocation().default_mode() == v1::RevocationConfig::HARD_FAIL) {
+    options.default_revocation_mode = verify::RevocationMode::kHardFail;
+  }
+  options.challenges = std::move(challenges);
+  return std::make_shared<verify::Engine>(std::move(trust), options, checker);
+}
+
 }  // namespace
+
+absl::Status KenshoServer::Reload(const v1::ServerConfig& given_config) {
+  v1::ServerConfig config = given_config;
+  const v1::ServerConfig& running = state_->config();
+  // What is bound at startup cannot change underneath running calls.
+  for (const auto& [field, same] : std::initializer_list<std::pair<const char*, bool>>{
+           {"listen", config.listen() == running.listen()},
+           {"data_dir", config.data_dir() == running.data_dir()},
+           {"metrics_listen", config.metrics_listen() == running.metrics_listen()},
+           {"tls", config.tls().SerializeAsString() == running.tls().SerializeAsString()},
+           {"revocation",
+            config.revocation().SerializeAsString() == running.revocation().SerializeAsString()},
+           {"limits", config.limits().SerializeAsString() == running.limits().SerializeAsString()},
+           {"demo", config.demo() == running.demo()}}) {
+    if (!same) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, " changed: that needs a restart, not a reload"));
+    }
+  }
+  if (config.demo()) {
+    if (absl::Status s = PrepareDemoWorld(&config, absl::Now()); !s.ok()) return s;
+  }
+  auto trust = verify::TrustStore::Create(ProfileSpecs(config));
+  if (!trust.ok()) return trust.status();
+  // Build everything first, then swap: a failure above leaves the old config.
+  std::shared_ptr<verify::Engine> engine =
+      MakeEngine(config, *trust, checker_.get(), handler_->engine()->shared_challenges());
+  auth_->Reload(config);
+  handler_->SwapEngine(std::move(engine));
+  state_->set_trust_store(*std::move(trust));
+  UpdateHealth();
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
     const v1::ServerConfig& given_config, absl::Time now) {
@@ -172,26 +225,16 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   server->checker_ = std::make_unique<revocation::CrlRevocationChecker>(
       server->partitions_.get(), server->revocation_store_.get(), server->ocsp_.get(),
       [] { return absl::Now(); });
-  verify::EngineOptions engine_options;
-  engine_options.max_content_bytes = config.limits().max_content_bytes();
-  if (!config.jpki_oids().signature_policy().empty()) {
-    engine_options.oids.signature_policy = config.jpki_oids().signature_policy();
-  }
-  if (!config.jpki_oids().auth_policy().empty()) {
-    engine_options.oids.auth_policy = config.jpki_oids().auth_policy();
-  }
-  if (rc.default_mode() == v1::RevocationConfig::HARD_FAIL) {
-    engine_options.default_revocation_mode = verify::RevocationMode::kHardFail;
-  }
-  auto engine = std::make_unique<verify::Engine>(server->state_->trust_store(), engine_options,
-                                                 server->checker_.get());
-  server->state_->set_engine(engine.get());
-  server->handler_ =
-      std::make_unique<ValidatorHandler>(std::move(engine), [] { return absl::Now(); });
+  server->handler_ = std::make_unique<ValidatorHandler>(
+      MakeEngine(config, server->state_->trust_store(), server->checker_.get(), nullptr),
+      [] { return absl::Now(); });
+  ValidatorHandler* handler = server->handler_.get();
+  server->state_->set_engine([handler] { return handler->engine(); });
   server->auth_ = std::make_unique<CallerAuthorizer>(config);
   const int threads = std::max(2u, std::thread::hardware_concurrency());
   server->pool_ = std::make_unique<WorkerPool>(threads, /*max_queue=*/4096);
-  server->metrics_->SetScrapeSources(&server->handler_->engine(), server->partitions_.get());
+  server->metrics_->SetScrapeSources([handler] { return handler->engine(); },
+                                     server->partitions_.get());
   server->validator_ = std::make_unique<ValidatorService>(
       server->handler_.get(), server->pool_.get(), server->auth_.get(), metrics);
   server->admin_ = std::make_unique<AdminService>(server->state_.get(), server->auth_.get());

@@ -44,6 +44,12 @@ class KenshoServer {
                                                              absl::Time now);
   ~KenshoServer();
 
+  // Applies a new config's trust profiles, callers and JPKI settings
+  // atomically for new calls (SIGHUP). Anything invalid, or a change that
+  // needs a restart (listen, data_dir, tls, revocation, limits), is refused
+  // and the running config stays.
+  absl::Status Reload(const v1::ServerConfig& config);
+
   // "HOST:PORT" with the port actually bound (for --listen=HOST:0).
   const std::string& listen_address() const { return listen_address_; }
   // "HOST:PORT" of the metrics port, empty when metrics_listen is not set.

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::SetProgramUsageMessage("kensho: a certificate validation server for JPKI");
@@ -73,7 +74,20 @@ int main(int argc, char** argv) {
   std::cout << "kensho listening on " << (*server)->listen_address() << std::endl;
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (true) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    // Reload: the config file again, with the same flags on top. A bad one
+    // is refused and the running config keeps serving.
+    auto reloaded = kensho::server::LoadServerConfig(absl::GetFlag(FLAGS_config), flags);
+    absl::Status s = reloaded.ok() ? (*server)->Reload(*reloaded) : reloaded.status();
+    if (s.ok()) {
+      std::fprintf(stderr, "kensho: SIGHUP: configuration reloaded\n");
+    } else {
+      std::fprintf(stderr, "kensho: SIGHUP: reload refused, still serving the previous "
+                   "configuration: %s\n", std::string(s.message()).c_str());
+    }
+  }
   std::fprintf(stderr, "kensho: %s received, finishing in-flight calls\n",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));

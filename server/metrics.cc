@@ -91,7 +91,7 @@ class ServerMetrics::StateCollector final : public prometheus::Collectable {
 
   std::vector<MetricFamily> Collect() const override {
     std::vector<MetricFamily> out;
-    if (verify::Engine* engine = metrics_->engine()) {
+    if (std::shared_ptr<verify::Engine> engine = metrics_->engine()) {
       const verify::CertificateCache& cache = engine->certificate_cache();
       MetricFamily hits;
       hits.name = "kensho_certificate_cache_hits_total";
@@ -221,9 +221,9 @@ ServerMetrics::ServerMetrics(absl::Time started_at, const std::string& version)
 
 ServerMetrics::~ServerMetrics() = default;
 
-void ServerMetrics::SetScrapeSources(verify::Engine* engine,
+void ServerMetrics::SetScrapeSources(std::function<std::shared_ptr<verify::Engine>()> engine,
                                      revocation::PartitionManager* partitions) {
-  engine_ = engine;
+  engine_ = std::move(engine);
   partitions_ = partitions;
 }
 

@@ -37,6 +37,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,7 +77,10 @@ class ServerMetrics {
 
   // Where scrape-time values come from. Set once, before the metrics port
   // serves; either may be null (the metric is then left out).
-  void SetScrapeSources(verify::Engine* engine, revocation::PartitionManager* partitions);
+  // `engine` is asked for the current engine at each scrape (it changes on
+  // a config reload).
+  void SetScrapeSources(std::function<std::shared_ptr<verify::Engine>()> engine,
+                        revocation::PartitionManager* partitions);
 
   // ---- hot path
   Clock::time_point BeginCall(RpcMethod method);
@@ -111,7 +115,7 @@ class ServerMetrics {
   bool serving() const { return serving_.load(std::memory_order_relaxed); }
   const LiveStats& live() const { return live_; }
   absl::Time started_at() const { return started_at_; }
-  verify::Engine* engine() const { return engine_; }
+  std::shared_ptr<verify::Engine> engine() const { return engine_ ? engine_() : nullptr; }
   revocation::PartitionManager* partitions() const { return partitions_; }
 
   static constexpr int kCodes = 17;
@@ -125,7 +129,7 @@ class ServerMetrics {
   const absl::Time started_at_;
   const std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<StateCollector> state_collector_;
-  verify::Engine* engine_ = nullptr;
+  std::function<std::shared_ptr<verify::Engine>()> engine_;
   revocation::PartitionManager* partitions_ = nullptr;
 
   prometheus::Family<prometheus::Counter>& calls_;

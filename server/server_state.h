@@ -7,6 +7,7 @@
 #define KENSHO_SERVER_SERVER_STATE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,8 +41,14 @@ class ServerState {
   absl::Time started_at() const { return started_at_; }
 
   // Set once before serving; read for status pages.
-  void set_engine(const verify::Engine* engine) { engine_ = engine; }
-  const verify::Engine* engine() const { return engine_; }
+  void set_engine(std::function<std::shared_ptr<verify::Engine>()> engine) {
+    engine_ = std::move(engine);
+  }
+  std::shared_ptr<verify::Engine> engine() const { return engine_ ? engine_() : nullptr; }
+  void set_trust_store(std::shared_ptr<const verify::TrustStore> trust) {
+    absl::MutexLock lock(&mu_);
+    trust_ = std::move(trust);
+  }
   void set_partitions(revocation::PartitionManager* partitions) { partitions_ = partitions; }
   revocation::PartitionManager* partitions() const { return partitions_; }
 
@@ -51,7 +58,7 @@ class ServerState {
   std::shared_ptr<const verify::TrustStore> trust_ ABSL_GUARDED_BY(mu_);
   const std::unique_ptr<cache::RocksStore> store_;
   const absl::Time started_at_;
-  const verify::Engine* engine_ = nullptr;
+  std::function<std::shared_ptr<verify::Engine>()> engine_;
   revocation::PartitionManager* partitions_ = nullptr;
 };
 

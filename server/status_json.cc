@@ -101,7 +101,7 @@ std::string StatusJson(const ServerMetrics& metrics, const ServerState* state, a
   }
   j += "}";
 
-  if (verify::Engine* engine = metrics.engine()) {
+  if (std::shared_ptr<verify::Engine> engine = metrics.engine()) {
     const verify::CertificateCache& cache = engine->certificate_cache();
     absl::StrAppend(&j, ",\"certificate_cache\":{\"hits\":", cache.hits(),
                     ",\"misses\":", cache.misses(), ",\"entries\":", cache.size(),

@@ -6,8 +6,18 @@
 
 namespace kensho::server {
 
-ValidatorHandler::ValidatorHandler(std::unique_ptr<verify::Engine> engine, Clock clock)
-    : engine_(std::move(engine)), clock_(std::move(clock)) {}
+ValidatorHandler::ValidatorHandler(std::shared_ptr<verify::Engine> engine, Clock clock)
+    : clock_(std::move(clock)), engine_(std::move(engine)) {}
+
+std::shared_ptr<verify::Engine> ValidatorHandler::engine() const {
+  absl::MutexLock lock(&mu_);
+  return engine_;
+}
+
+void ValidatorHandler::SwapEngine(std::shared_ptr<verify::Engine> engine) {
+  absl::MutexLock lock(&mu_);
+  engine_ = std::move(engine);
+}
 
 absl::StatusOr<v1::Verdict> ValidatorHandler::VerifySignedDocument(
     const v1::VerifySignedDocumentRequest& r, bool subject_allowed) {
@@ -20,10 +30,10 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::VerifySignedDocument(
     std::optional<absl::string_view> data, digest;
     if (r.raw().signed_case() == v1::RawSignature::kData) data = r.raw().data();
     if (r.raw().signed_case() == v1::RawSignature::kDigest) digest = r.raw().digest();
-    verdict = engine_->VerifyRawSignature(r.raw().certificate(), data, digest, *alg,
+    verdict = engine()->VerifyRawSignature(r.raw().certificate(), data, digest, *alg,
                                           r.raw().signature(), options);
   } else {
-    verdict = engine_->VerifySignedDocument(r.cms(), r.detached_content(), options);
+    verdict = engine()->VerifySignedDocument(r.cms(), r.detached_content(), options);
   }
   if (!verdict.ok()) return verdict.status();
   v1::Verdict out;
@@ -32,7 +42,7 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::VerifySignedDocument(
 }
 
 absl::StatusOr<v1::Challenge> ValidatorHandler::IssueChallenge() {
-  auto issued = engine_->challenges().Issue(clock_());
+  auto issued = engine()->challenges().Issue(clock_());
   if (!issued.ok()) return issued.status();
   v1::Challenge c;
   c.set_nonce(issued->nonce);
@@ -60,7 +70,7 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::VerifyAuthAssertion(
         "policy.validation_time: not allowed for a login; it is always now");
   }
   auto verdict =
-      engine_->VerifyAuthAssertion(r.nonce(), r.certificate(), r.signature(), *alg, options);
+      engine()->VerifyAuthAssertion(r.nonce(), r.certificate(), r.signature(), *alg, options);
   if (!verdict.ok()) return verdict.status();
   v1::Verdict out;
   ToProto(*verdict, r.policy().include_trace(), &out);
@@ -77,7 +87,7 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::ValidateCertificate(
   std::vector<absl::string_view> intermediates(r.intermediates().begin(),
                                                r.intermediates().end());
   auto verdict =
-      engine_->ValidateCertificate(r.certificate(), intermediates, FromProto(r.usage()), options);
+      engine()->ValidateCertificate(r.certificate(), intermediates, FromProto(r.usage()), options);
   if (!verdict.ok()) return verdict.status();
   v1::Verdict out;
   ToProto(*verdict, r.policy().include_trace(), &out);

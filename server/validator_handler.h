@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "proto/kensho.pb.h"
 #include "verify/engine.h"
@@ -17,7 +18,7 @@ namespace kensho::server {
 class ValidatorHandler {
  public:
   using Clock = std::function<absl::Time()>;
-  ValidatorHandler(std::unique_ptr<verify::Engine> engine, Clock clock);
+  ValidatorHandler(std::shared_ptr<verify::Engine> engine, Clock clock);
 
   // `subject_allowed`: this caller may receive the basic 4 (they are
   // included only when the request also asks with policy.include_subject).
@@ -31,11 +32,15 @@ class ValidatorHandler {
   // One batch/stream item: a verdict or an ItemError, with the id kept.
   v1::VerifyResponse VerifyItem(const v1::VerifyRequest& r, bool subject_allowed);
 
-  verify::Engine& engine() { return *engine_; }
+  // The current engine; calls in flight keep the one they started with.
+  std::shared_ptr<verify::Engine> engine() const;
+  // Replaces the engine (config reload), atomically for new calls.
+  void SwapEngine(std::shared_ptr<verify::Engine> engine);
 
  private:
-  std::unique_ptr<verify::Engine> engine_;
   const Clock clock_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<verify::Engine> engine_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kensho::server

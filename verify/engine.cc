@@ -421,8 +421,10 @@ Engine::Engine(std::shared_ptr<const TrustStore> trust, EngineOptions options,
       revocation_(revocation),
       certificates_(options_.certificate_cache_capacity),
       paths_(trust, options_.path_cache_capacity),
-      challenges_(std::make_unique<InMemoryChallengeStore>(options_.challenge_ttl,
-                                                           options_.challenge_capacity)) {}
+      challenges_(options_.challenges != nullptr
+                      ? options_.challenges
+                      : std::make_shared<InMemoryChallengeStore>(options_.challenge_ttl,
+                                                                 options_.challenge_capacity)) {}
 
 absl::StatusOr<Verdict> Engine::ValidateCertificate(
     absl::string_view der, const std::vector<absl::string_view>& intermediates,

@@ -42,6 +42,9 @@ struct EngineOptions {
   RevocationMode default_revocation_mode = RevocationMode::kSoftFail;
   absl::Duration challenge_ttl = absl::Minutes(5);
   size_t challenge_capacity = 1000000;
+  // Shared with the engine this one replaces (config reload), so issued
+  // nonces stay valid; null: a new in-memory store.
+  std::shared_ptr<ChallengeStore> challenges;
 };
 
 // Per-request choices (kensho.v1.Policy, resolved).
@@ -97,6 +100,7 @@ class Engine {
                                               const VerifyOptions& options);
 
   ChallengeStore& challenges() { return *challenges_; }
+  const std::shared_ptr<ChallengeStore>& shared_challenges() const { return challenges_; }
   const CertificateCache& certificate_cache() const { return certificates_; }
   const PathValidator& path_validator() const { return paths_; }
   const EngineOptions& options() const { return options_; }
@@ -114,7 +118,7 @@ class Engine {
   const RevocationChecker* revocation_;
   CertificateCache certificates_;
   PathValidator paths_;
-  std::unique_ptr<ChallengeStore> challenges_;
+  std::shared_ptr<ChallengeStore> challenges_;
   absl::Mutex memo_mu_;
   std::unordered_map<std::string, std::shared_ptr<const LifecycleMemo>> lifecycle_memo_
       ABSL_GUARDED_BY(memo_mu_);
