@@ -6,11 +6,13 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/file_io.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace kensho::server {
 namespace {
@@ -115,12 +117,23 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
       return absl::InvalidArgumentError(
           absl::StrCat("config: ", text.status().message()));
     }
-    google::protobuf::TextFormat::Parser parser;
-    ErrorCollector errors;
-    parser.RecordErrorsTo(&errors);
-    if (!parser.ParseFromString(*text, &config)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("config ", config_path, ": ", errors.first()));
+    // JSON (proto3 JSON mapping) for *.json, textproto otherwise.
+    if (absl::EndsWith(config_path, ".json")) {
+      google::protobuf::util::JsonParseOptions options;
+      options.ignore_unknown_fields = false;
+      auto status = google::protobuf::util::JsonStringToMessage(*text, &config, options);
+      if (!status.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("config ", config_path, ": ", status.message().as_string()));
+      }
+    } else {
+      google::protobuf::TextFormat::Parser parser;
+      ErrorCollector errors;
+      parser.RecordErrorsTo(&errors);
+      if (!parser.ParseFromString(*text, &config)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("config ", config_path, ": ", errors.first()));
+      }
     }
   }
   if (flags.listen) config.set_listen(*flags.listen);

@@ -90,6 +90,23 @@ TEST(LoadServerConfigTest, ErrorsNameTheField) {
   }
 }
 
+TEST(LoadServerConfigTest, JsonConfig) {
+  std::string path = WriteConfig("c.json", R"({
+    "listen": "127.0.0.1:7000",
+    "trustProfiles": [{"name": "jpki-sign", "anchorFiles": ["a.pem"]}],
+    "revocation": {"defaultMode": "HARD_FAIL"}
+  })");
+  auto config = LoadServerConfig(path, {});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen(), "127.0.0.1:7000");
+  EXPECT_EQ(config->trust_profiles(0).anchor_files(0), "a.pem");
+  EXPECT_EQ(config->revocation().default_mode(), v1::RevocationConfig::HARD_FAIL);
+  std::string bad = WriteConfig("bad.json", R"({"listen": 5, "nope": 1})");
+  auto refused = LoadServerConfig(bad, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("bad.json"), std::string::npos);
+}
+
 TEST(LoadServerConfigTest, UnreadableConfigIsAnError) {
   auto config = LoadServerConfig("/nonexistent/kensho.textproto", {});
   ASSERT_FALSE(config.ok());
