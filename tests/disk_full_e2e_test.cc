@@ -18,16 +18,14 @@
 #include "conformance/json.h"
 #include "gtest/gtest.h"
 #include "proto/kensho.grpc.pb.h"
+#include "tests/e2e_util.h"
 #include "tests/server_process.h"
 #include "tools/jpki_sim/world.h"
 
 namespace kensho {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using ::kensho::testing::ReadFile;
 
 class DiskFullE2ETest : public ::testing::Test {
  protected:

@@ -26,18 +26,16 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "proto/kensho.grpc.pb.h"
+#include "tests/e2e_util.h"
 #include "tests/server_process.h"
 #include "tools/jpki_sim/world.h"
 
 namespace kensho {
 namespace {
 
-using conformance::JsonValue;
+using ::kensho::testing::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using conformance::JsonValue;
 
 struct HttpResponse {
   int status = 0;

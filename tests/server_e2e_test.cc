@@ -16,10 +16,13 @@
 #include "gtest/gtest.h"
 #include "proto/kensho.grpc.pb.h"
 #include "testing/shared_dir.h"
+#include "tests/e2e_util.h"
 #include "tests/server_process.h"
 
 namespace kensho {
 namespace {
+
+using ::kensho::testing::ReadFile;
 
 using ::kensho::testing::ServerProcess;
 
@@ -37,11 +40,6 @@ std::string WriteRealRootsConfig(const std::string& extra = "") {
                       << "/auth_ca_2023.pem\" }\n"
                       << extra;
   return path;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // The DER of a real root, from its PEM.

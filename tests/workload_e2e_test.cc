@@ -15,23 +15,17 @@
 #include "conformance/json.h"
 #include "gtest/gtest.h"
 #include "proto/kensho.grpc.pb.h"
+#include "tests/e2e_util.h"
 #include "tests/server_process.h"
 #include "tools/jpki_sim/world.h"
 
 namespace kensho {
 namespace {
 
+using ::kensho::testing::ReadFile;
+using ::kensho::testing::Str;
+
 using conformance::JsonValue;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string Str(const JsonValue& v, const char* key) {
-  const JsonValue* f = v.Find(key);
-  return f != nullptr ? f->text() : "";
-}
 
 // RSA PKCS#1 v1.5 over SHA-256, as the card signs a login nonce.
 std::string SignLikeTheCard(const std::string& key_pem_path, const std::string& nonce) {
