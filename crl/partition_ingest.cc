@@ -132,7 +132,13 @@ PartitionCrlDecision CheckPartitionCrl(const PartitionSpec& spec, absl::string_v
   // whose key id is the CRL's AKI keyid first.
   std::vector<int> candidates;
   for (int i = 0; i < static_cast<int>(spec.issuer_generations.size()); ++i) {
-    if (IssuerMatches(h.issuer_der, spec.issuer_generations[i])) candidates.push_back(i);
+    X509* generation = const_cast<X509*>(spec.issuer_generations[i]);
+    // RFC 5280 6.3.3(f): a key whose keyUsage lacks cRLSign signs no CRL.
+    const bool may_sign_crls = !(X509_get_extension_flags(generation) & EXFLAG_KUSAGE) ||
+                               (X509_get_key_usage(generation) & KU_CRL_SIGN);
+    if (may_sign_crls && IssuerMatches(h.issuer_der, spec.issuer_generations[i])) {
+      candidates.push_back(i);
+    }
   }
   if (candidates.empty()) {
     return Reject(CrlRejectReason::kWrongIssuer, absl::StrCat("CRL issued by ", h.issuer));

@@ -9,9 +9,10 @@
 # --corpus   keep what the fuzzers find in DIR/<fuzzer> (default: a temporary
 #            folder, dropped at the end); give it for long runs
 # --shared   the ../shared folder (default: next to the repository)
-# Seeds: ../shared/conformance/fuzz-seeds (read in place) and a small jpki_sim
+# Seeds: ../shared/conformance/fuzz-seeds (read in place), a small jpki_sim
 # world generated here (trust store + valid documents, certificates, CRLs,
-# requests). Crash inputs are kept in ~/.cache/kensho-fuzz/artifacts/.
+# requests) and fuzz/seeds/ (OCSP responses by ocsp_fuzzer's test CA).
+# Crash inputs are kept in ~/.cache/kensho-fuzz/artifacts/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
     *) FUZZERS+=("$1"); shift ;;
   esac
 done
-ALL=(cms_parser_fuzzer cms_verify_fuzzer certificate_fuzzer crl_fuzzer handler_fuzzer)
+ALL=(cms_parser_fuzzer cms_verify_fuzzer certificate_fuzzer crl_fuzzer handler_fuzzer ocsp_fuzzer)
 [ ${#FUZZERS[@]} -gt 0 ] || FUZZERS=("${ALL[@]}")
 
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/kensho-fuzz"
@@ -74,6 +75,10 @@ seeds_for() {
       existing "$S/openssl-fuzz-corpora/crl" "$S"/boringssl-fuzz/crl_*_corpus ;;
     handler_fuzzer)
       echo "$WORK/seeds/handler" ;;
+    ocsp_fuzzer)
+      # Responses signed by the fuzzer's own test CA (fuzz/ocsp_fuzzer.cc).
+      echo "fuzz/seeds/ocsp_fuzzer"
+      existing "$S"/boringssl-fuzz/ocsp_*_corpus ;;
   esac
 }
 

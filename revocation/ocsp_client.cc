@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
@@ -72,30 +73,81 @@ absl::StatusOr<OcspAnswer> ReadOcspResponse(absl::string_view der,
   std::unique_ptr<OCSP_BASICRESP, decltype(&OCSP_BASICRESP_free)> basic_owner(
       basic, OCSP_BASICRESP_free);
   // Trust: the issuer signs, or a responder certificate that the issuer
-  // issued with id-kp-OCSPSigning. OCSP_basic_verify checks exactly that
-  // with the issuer as the only trusted certificate.
+  // issued with id-kp-OCSPSigning, valid at `now`. TRUSTOTHER: the issuer
+  // (in `extra`) may sign directly; any other signer must chain to it and
+  // carry id-kp-OCSPSigning (never OCSP_NOCHECKS: that would let any
+  // certificate the root issued, a citizen's included, sign).
   X509_STORE* store = X509_STORE_new();
   X509_STORE_add_cert(store, issuer.x509());
+  X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), absl::ToTimeT(now));
   STACK_OF(X509)* extra = sk_X509_new_null();
   sk_X509_push(extra, issuer.x509());
-  // TRUSTOTHER: the issuer (in `extra`) may sign directly; any other signer
-  // must chain to it and carry id-kp-OCSPSigning (never OCSP_NOCHECKS: that
-  // would let any certificate the root issued, a citizen's included, sign).
   int ok = OCSP_basic_verify(basic, extra, store, OCSP_TRUSTOTHER);
   sk_X509_free(extra);
   X509_STORE_free(store);
   if (ok != 1) return absl::PermissionDeniedError("OCSP response signature is not trusted");
 
+  // An unknown critical extension means the response cannot be relied on.
+  for (int i = 0; i < OCSP_BASICRESP_get_ext_count(basic); ++i) {
+    X509_EXTENSION* ext = OCSP_BASICRESP_get_ext(basic, i);
+    if (X509_EXTENSION_get_critical(ext) &&
+        OBJ_obj2nid(X509_EXTENSION_get_object(ext)) != NID_id_pkix_OCSP_Nonce) {
+      return absl::InvalidArgumentError("OCSP response has an unknown critical extension");
+    }
+  }
+
+  // Every answer for this certificate: revoked wins; good and unknown
+  // together are a contradiction, not a status.
   CertIdPtr id = MakeCertId(leaf, issuer);
+  if (id == nullptr) return absl::InternalError("cannot build the OCSP CertID");
   int status = -1, reason = -1;
   ASN1_GENERALIZEDTIME *revoked = nullptr, *this_update = nullptr, *next_update = nullptr;
-  if (id == nullptr || OCSP_resp_find_status(basic, id.get(), &status, &reason, &revoked,
-                                             &this_update, &next_update) != 1) {
-    return absl::InvalidArgumentError("OCSP response does not answer for this certificate");
+  bool any = false, saw_good = false, saw_unknown = false;
+  for (int idx = OCSP_resp_find(basic, id.get(), -1); idx >= 0;
+       idx = OCSP_resp_find(basic, id.get(), idx)) {
+    OCSP_SINGLERESP* single = OCSP_resp_get0(basic, idx);
+    for (int e = 0; e < OCSP_SINGLERESP_get_ext_count(single); ++e) {
+      X509_EXTENSION* ext = OCSP_SINGLERESP_get_ext(single, e);
+      if (X509_EXTENSION_get_critical(ext) &&
+          OBJ_obj2nid(X509_EXTENSION_get_object(ext)) != NID_ct_cert_scts) {
+        return absl::InvalidArgumentError("OCSP answer has an unknown critical extension");
+      }
+    }
+    int r = -1;
+    ASN1_GENERALIZEDTIME *rev = nullptr, *tu = nullptr, *nu = nullptr;
+    int st = OCSP_single_get0_status(single, &r, &rev, &tu, &nu);
+    saw_good |= st == V_OCSP_CERTSTATUS_GOOD;
+    saw_unknown |= st == V_OCSP_CERTSTATUS_UNKNOWN;
+    if (!any || st == V_OCSP_CERTSTATUS_REVOKED) {
+      if (status != V_OCSP_CERTSTATUS_REVOKED) {
+        status = st;
+        reason = r;
+        revoked = rev;
+        this_update = tu;
+        next_update = nu;
+      }
+    }
+    any = true;
   }
-  // Five minutes of clock skew either way; no nextUpdate = valid 1 day.
-  if (OCSP_check_validity(this_update, next_update, 300, -1) != 1) {
-    return absl::FailedPreconditionError("OCSP response is not current");
+  if (!any) return absl::InvalidArgumentError("OCSP response does not answer for this certificate");
+  if (status != V_OCSP_CERTSTATUS_REVOKED && saw_good && saw_unknown) {
+    return absl::InvalidArgumentError("OCSP response answers both good and unknown");
+  }
+  // The validity window at `now`, with 5 minutes of clock skew; without a
+  // nextUpdate a response is believed for at most 7 days.
+  absl::Time tu_time, nu_time;
+  if (this_update == nullptr || !verify::Asn1TimeToAbsl(this_update, &tu_time)) {
+    return absl::InvalidArgumentError("OCSP thisUpdate unreadable");
+  }
+  const absl::Duration skew = absl::Minutes(5);
+  if (tu_time > now + skew) return absl::FailedPreconditionError("OCSP response is from the future");
+  if (next_update != nullptr) {
+    if (!verify::Asn1TimeToAbsl(next_update, &nu_time)) {
+      return absl::InvalidArgumentError("OCSP nextUpdate unreadable");
+    }
+    if (now > nu_time + skew) return absl::FailedPreconditionError("OCSP response is past its nextUpdate");
+  } else if (now > tu_time + absl::Hours(24 * 7)) {
+    return absl::FailedPreconditionError("OCSP response without nextUpdate is older than 7 days");
   }
   OcspAnswer a;
   a.status = status == V_OCSP_CERTSTATUS_GOOD      ? OcspAnswer::Status::kGood
@@ -104,10 +156,8 @@ absl::StatusOr<OcspAnswer> ReadOcspResponse(absl::string_view der,
   a.reason = reason;
   absl::Time t;
   if (revoked != nullptr && verify::Asn1TimeToAbsl(revoked, &t)) a.revoked_at = t;
-  if (!verify::Asn1TimeToAbsl(this_update, &a.this_update)) {
-    return absl::InvalidArgumentError("OCSP thisUpdate unreadable");
-  }
-  if (next_update != nullptr && verify::Asn1TimeToAbsl(next_update, &t)) a.next_update = t;
+  a.this_update = tu_time;
+  if (next_update != nullptr) a.next_update = nu_time;
   a.fetched_at = now;
   return a;
 }
