@@ -66,23 +66,32 @@ absl::Status PartitionWriter::Add(const crl::RevokedEntry& entry) {
   }
   const std::string key = EntryKey(issuer_key_id_, entry.serial, generation_);
   KENSHO_RETURN_IF_ERROR(FromRocks(
-      batch_->Put(store_->rocks_->family(kRevokedFamily), key, EncodeEntryValue(entry, partition_id_)),
-      "batch"));
+      batch_->Put(store_->revoked_, key, EncodeEntryValue(entry, partition_id_)), "batch"));
   index_.push_back(static_cast<char>(key.size()));  // keys are < 256 bytes (codec limits)
   index_.append(key);
   ++entries_;
-  if (++batched_ >= store_->options_.batch_entries) return Flush();
+  if (++batched_ >= store_->options_.batch_entries) return WriteBuffered();
   return absl::OkStatus();
 }
 
 absl::Status PartitionWriter::Flush() {
+  KENSHO_RETURN_IF_ERROR(WriteBuffered());
+  return skipped_wal_ ? store_->FlushEntries() : absl::OkStatus();
+}
+
+absl::Status PartitionWriter::WriteBuffered() {
   if (batched_ == 0) return absl::OkStatus();
   // The batch's index record goes in the same atomic batch as its entries.
   std::string index_key = GenerationPrefix(generation_);
   AppendBigEndian64(batches_++, &index_key);
   KENSHO_RETURN_IF_ERROR(
-      FromRocks(batch_->Put(store_->rocks_->family(kRevokedFamily), index_key, index_), "batch"));
-  KENSHO_RETURN_IF_ERROR(store_->WriteBatch(batch_.get(), /*sync=*/false));
+      FromRocks(batch_->Put(store_->revoked_, index_key, index_), "batch"));
+  // The first wal_entries go through the WAL (small partitions: no forced
+  // memtable flush per commit); the rest of a big CRL skips it.
+  const bool skip_wal = entries_ > store_->options_.wal_entries;
+  skipped_wal_ = skipped_wal_ || skip_wal;
+  KENSHO_RETURN_IF_ERROR(store_->WriteBatch(
+      batch_.get(), skip_wal ? RevocationStore::Durability::kNoWal : RevocationStore::Durability::kUnsynced));
   batch_->Clear();
   index_.clear();
   batched_ = 0;
@@ -94,7 +103,12 @@ absl::Status PartitionWriter::Commit(PartitionMetadata metadata) {
   if (metadata.partition_id != partition_id_ || metadata.issuer_key_id != issuer_key_id_) {
     return absl::InvalidArgumentError("metadata does not match the partition being written");
   }
-  KENSHO_RETURN_IF_ERROR(Flush());
+  KENSHO_RETURN_IF_ERROR(WriteBuffered());
+  // Batches written without the WAL: every entry and index record of this
+  // generation into SST files (synced, in the MANIFEST) before the synced
+  // flip can make it current. (Batches in the WAL are made durable by the
+  // synced flip itself, which syncs every earlier WAL record.)
+  if (skipped_wal_) KENSHO_RETURN_IF_ERROR(store_->FlushEntries());
   metadata.generation = generation_;
   metadata.entry_count = entries_;
   KENSHO_RETURN_IF_ERROR(store_->CommitWriter(this, std::move(metadata)));
@@ -103,6 +117,12 @@ absl::Status PartitionWriter::Commit(PartitionMetadata metadata) {
 }
 
 // ---- RevocationStore
+
+RevocationStore::RevocationStore(RocksStore* rocks, Options options)
+    : rocks_(rocks),
+      revoked_(rocks->family(kRevokedFamily)),
+      partitions_(rocks->family(kPartitionsFamily)),
+      options_(options) {}
 
 absl::StatusOr<std::unique_ptr<RevocationStore>> RevocationStore::Open(RocksStore* rocks, Options options) {
   if (rocks == nullptr || rocks->family(kRevokedFamily) == nullptr ||
@@ -115,10 +135,18 @@ absl::StatusOr<std::unique_ptr<RevocationStore>> RevocationStore::Open(RocksStor
   return store;
 }
 
-absl::Status RevocationStore::WriteBatch(rocksdb::WriteBatch* batch, bool sync) {
+absl::Status RevocationStore::WriteBatch(rocksdb::WriteBatch* batch, Durability durability) {
   rocksdb::WriteOptions wo;
-  wo.sync = sync;
+  wo.sync = durability == Durability::kSynced;  // kUnsynced: WAL, not synced
+  wo.disableWAL = durability == Durability::kNoWal;
   return FromRocks(rocks_->db()->Write(wo, batch), "RocksDB write");
+}
+
+absl::Status RevocationStore::FlushEntries() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  fo.allow_write_stall = true;
+  return FromRocks(rocks_->db()->Flush(fo, revoked_), "RocksDB flush");
 }
 
 absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginReplace(
@@ -154,8 +182,9 @@ absl::Status RevocationStore::CommitWriter(PartitionWriter* writer, PartitionMet
     KENSHO_RETURN_IF_ERROR(FromRocks(
         flip.Put(rocks_->family(kPartitionsFamily), metadata.partition_id, EncodePartition(metadata)),
         "batch"));
-    KENSHO_RETURN_IF_ERROR(WriteBatch(&flip, /*sync=*/true));
+    KENSHO_RETURN_IF_ERROR(WriteBatch(&flip, Durability::kSynced));
     in_progress_.erase(writer->generation());
+    changes_.fetch_add(1, std::memory_order_release);
   }
   // The flip is durable; if this fails the sweep deletes the leftovers.
   if (old_generation.has_value() && *old_generation != writer->generation()) {
@@ -189,16 +218,19 @@ absl::Status RevocationStore::RemovePartition(absl::string_view partition_id) {
     if (!old.has_value()) return absl::OkStatus();
     generation = old->generation;
     KENSHO_RETURN_IF_ERROR(rocks_->Commit({{kPartitionsFamily, std::string(partition_id), std::nullopt}}));
+    changes_.fetch_add(1, std::memory_order_release);
   }
   int64_t deleted = 0;
   return DeleteGeneration(*generation, &deleted);
 }
 
 absl::Status RevocationStore::DeleteGeneration(uint64_t generation, int64_t* deleted) {
-  rocksdb::ColumnFamilyHandle* cf = rocks_->family(kRevokedFamily);
+  rocksdb::ColumnFamilyHandle* cf = revoked_;
   const std::string prefix = GenerationPrefix(generation);
   const std::string end = GenerationPrefix(generation + 1);
   rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;
+  ro.fill_cache = false;
   rocksdb::Slice upper(end);
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(rocks_->db()->NewIterator(ro, cf));
@@ -214,7 +246,7 @@ absl::Status RevocationStore::DeleteGeneration(uint64_t generation, int64_t* del
       keys.remove_prefix(n + 1);
       ++*deleted;
       if (++batched >= options_.batch_entries) {
-        KENSHO_RETURN_IF_ERROR(WriteBatch(&batch, false));
+        KENSHO_RETURN_IF_ERROR(WriteBatch(&batch, Durability::kNoWal));
         batch.Clear();
         batched = 0;
       }
@@ -224,7 +256,7 @@ absl::Status RevocationStore::DeleteGeneration(uint64_t generation, int64_t* del
   it.reset();
   // The index last: if this is interrupted, the sweep finds the generation again.
   KENSHO_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(cf, prefix, end), "batch"));
-  return WriteBatch(&batch, false);
+  return WriteBatch(&batch, Durability::kNoWal);
 }
 
 absl::StatusOr<std::optional<RevocationHit>> RevocationStore::Lookup(absl::string_view issuer_key_id,
@@ -236,7 +268,8 @@ absl::StatusOr<std::optional<RevocationHit>> RevocationStore::Lookup(absl::strin
   ScopedSnapshot snapshot(db);
   const std::string prefix = EntryKeyPrefix(issuer_key_id, serial);
   rocksdb::ReadOptions ro = snapshot.Read();
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, rocks_->family(kRevokedFamily)));
+  ro.prefix_same_as_start = true;  // the prefix bloom filters skip SSTs without it
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, revoked_));
   for (it->Seek(AsSlice(prefix)); it->Valid(); it->Next()) {
     const absl::string_view key = AsView(it->key());
     if (!absl::StartsWith(key, prefix)) break;
@@ -244,7 +277,7 @@ absl::StatusOr<std::optional<RevocationHit>> RevocationStore::Lookup(absl::strin
     const uint64_t generation = ReadBigEndian64(key.substr(prefix.size()));
     KENSHO_ASSIGN_OR_RETURN(StoredRevokedEntry entry, DecodeEntryValue(AsView(it->value())));
     std::string value;
-    rocksdb::Status s = db->Get(ro, rocks_->family(kPartitionsFamily), entry.partition_id, &value);
+    rocksdb::Status s = db->Get(ro, partitions_, entry.partition_id, &value);
     if (s.IsNotFound()) continue;
     KENSHO_RETURN_IF_ERROR(FromRocks(s, "RocksDB read"));
     KENSHO_ASSIGN_OR_RETURN(PartitionMetadata partition, DecodePartition(value));
@@ -289,8 +322,9 @@ absl::StatusOr<SweepStats> RevocationStore::SweepOrphans() {
     if (next.has_value() && next->size() == 8) next_generation = ReadBigEndian64(*next);
   }
   SweepStats stats;
-  rocksdb::ColumnFamilyHandle* cf = rocks_->family(kRevokedFamily);
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db()->NewIterator(rocksdb::ReadOptions(), cf));
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db()->NewIterator(ro, revoked_));
   const std::string index_prefix(1, kRevokedGenerationPrefix);
   it->Seek(index_prefix);
   while (it->Valid()) {

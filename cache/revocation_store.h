@@ -8,8 +8,20 @@
 // its partition's current one, so a reader sees the old complete set or the
 // new complete set, never a mix, also after a crash at any moment: entries
 // of an unflipped generation are invisible and Open() sweeps them away.
-// (Entry batches go through the WAL unsynced; the synced flip also makes
-// every earlier WAL record durable, so a flipped generation is complete.)
+// Durability: a writer's first Options::wal_entries entries go through the
+// WAL unsynced (the synced flip also makes every earlier WAL record durable).
+// Beyond that (CRLs of millions of entries), entry batches skip the WAL and
+// go to the memtable only: the WAL doubled the bytes written and made a
+// restart replay millions of records. Such a writer's Commit first flushes
+// the revoked family (DB::Flush, waited for): every entry and index record
+// of the generation is then in synced SST files recorded in the synced
+// MANIFEST, and only then does the synced flip (WAL) point the partition at
+// it. So a flipped generation is complete after any crash; a crash before
+// the flip keeps any subset of whole batches (each batch carries its own
+// index record) of the unflipped generation, which is invisible and swept.
+// Deletions of old generations also skip the WAL: lost ones leave the index
+// records (deleted last, in the same family; memtables flush in order), so
+// the sweep finds and deletes the generation again.
 //
 // Thread-safety: all methods may be called concurrently. Replacing the same
 // partition from two writers at once is safe (the last commit wins) but
@@ -18,6 +30,7 @@
 #ifndef KENSHO_CACHE_REVOCATION_STORE_H_
 #define KENSHO_CACHE_REVOCATION_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -36,6 +49,7 @@
 #include "crl/revoked_entry.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -65,7 +79,9 @@ class PartitionWriter : public crl::RevokedEntrySink {
 
   // Buffers the entry and writes it in the next batch (unsynced).
   absl::Status Add(const crl::RevokedEntry& entry) override;
-  // Writes buffered entries (unsynced). Commit does this itself.
+  // Writes buffered entries; once the writer has skipped the WAL, also
+  // flushes the revoked family to SST files. Entries stay invisible to
+  // readers. Commit does this itself; not needed otherwise.
   absl::Status Flush();
   // Makes this generation current: writes remaining entries, then
   // `metadata` (partition_id and issuer_key_id must match BeginReplace;
@@ -80,6 +96,8 @@ class PartitionWriter : public crl::RevokedEntrySink {
   friend class RevocationStore;
   PartitionWriter(RevocationStore* store, std::string partition_id, std::string issuer_key_id,
                   uint64_t generation);
+  // Writes the buffered batch (memtable only, no WAL).
+  absl::Status WriteBuffered();
 
   RevocationStore* store_;
   std::string partition_id_;
@@ -90,6 +108,7 @@ class PartitionWriter : public crl::RevokedEntrySink {
   int batched_ = 0;
   uint64_t batches_ = 0;
   int64_t entries_ = 0;
+  bool skipped_wal_ = false;  // some batch was written without the WAL
   bool committed_ = false;
 };
 
@@ -97,6 +116,9 @@ class RevocationStore {
  public:
   struct Options {
     int batch_entries = 8192;  // entries per unsynced WriteBatch
+    // Entries per writer written through the WAL; later batches skip it and
+    // Commit flushes the memtables instead (see the top of this file).
+    int64_t wal_entries = 65536;
   };
 
   // `rocks` is not owned. Sweeps generations left by interrupted replaces.
@@ -129,18 +151,29 @@ class RevocationStore {
   // Deletes generations no partition points to and no writer is filling.
   absl::StatusOr<SweepStats> SweepOrphans();
 
+  // Increases (in this process) after every change readers can see: a
+  // committed replace or a removed partition. A cache of Lookup answers
+  // (revocation_lookup_cache.h) is valid while this is unchanged.
+  uint64_t change_count() const { return changes_.load(std::memory_order_acquire); }
+
  private:
   friend class PartitionWriter;
-  RevocationStore(RocksStore* rocks, Options options) : rocks_(rocks), options_(options) {}
+  RevocationStore(RocksStore* rocks, Options options);
 
-  absl::Status WriteBatch(rocksdb::WriteBatch* batch, bool sync);
+  enum class Durability { kNoWal, kUnsynced, kSynced };
+  absl::Status WriteBatch(rocksdb::WriteBatch* batch, Durability durability);
+  // Flushes the revoked family's memtables to SST files and waits.
+  absl::Status FlushEntries();
   // Deletes every entry of `generation`; adds the count to *deleted.
   absl::Status DeleteGeneration(uint64_t generation, int64_t* deleted);
   absl::Status CommitWriter(PartitionWriter* writer, PartitionMetadata metadata);
   void AbandonWriter(PartitionWriter* writer);
 
   RocksStore* rocks_;
+  rocksdb::ColumnFamilyHandle* revoked_;
+  rocksdb::ColumnFamilyHandle* partitions_;
   Options options_;
+  std::atomic<uint64_t> changes_{0};
   // Serializes generation allocation and metadata flips.
   absl::Mutex mu_;
   std::set<uint64_t> in_progress_ ABSL_GUARDED_BY(mu_);

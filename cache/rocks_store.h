@@ -29,6 +29,12 @@ class RocksStore {
   // naming the folder when it is unwritable, held by another process, or
   // written by a newer schema.
   static absl::StatusOr<std::unique_ptr<RocksStore>> Open(const std::string& dir);
+
+  // Memory bounds (rocks_store.cc): the revoked family's memtable size (at
+  // most 3 of them) and the block cache shared by every family, which also
+  // holds the index and bloom filter blocks.
+  static constexpr size_t kRevokedWriteBufferBytes = 8 << 20;
+  static constexpr size_t kBlockCacheBytes = 24 << 20;
   ~RocksStore();
 
   RocksStore(const RocksStore&) = delete;

@@ -9,6 +9,7 @@ DATA=data
 PIDFILE=$DATA/kensho.pid
 LOG=$DATA/kensho.log
 LISTEN=${KENSHO_LISTEN:-127.0.0.1:50051}
+METRICS=${KENSHO_METRICS_LISTEN:-127.0.0.1:9464}
 
 stop() {
   if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
@@ -24,7 +25,8 @@ if [ "${1:-}" = stop ]; then stop; echo "kensho stopped"; exit 0; fi
 bazel build //server:kensho //tools/kensho_cli //tools/jpki_sim
 stop
 mkdir -p "$DATA"
-nohup ./bazel-bin/server/kensho --demo --data_dir="$DATA" --listen="$LISTEN" >"$LOG" 2>&1 &
+nohup ./bazel-bin/server/kensho --demo --data_dir="$DATA" --listen="$LISTEN" \
+  --metrics_listen="$METRICS" >"$LOG" 2>&1 &
 echo $! >"$PIDFILE"
 for _ in $(seq 1 600); do
   if grep -q "kensho listening on" "$LOG"; then break; fi
@@ -42,4 +44,6 @@ echo "more:          $CLI --target=$ADDRESS status"
 if [ -n "$EXAMPLE" ]; then
   echo "               $CLI --target=$ADDRESS validate $EXAMPLE"
 fi
+METRICS_AT=$(sed -n 's/^kensho metrics on //p' "$LOG" | tail -1)
+echo "dashboard:     http://$METRICS_AT/   (metrics: http://$METRICS_AT/metrics)"
 echo "stop:          scripts/demo.sh stop"
