@@ -27,8 +27,13 @@ std::string ApiReasonName(std::optional<crl::RevocationReason> reason) {
 
 CrlRevocationChecker::CrlRevocationChecker(const PartitionManager* partitions,
                                            const cache::RevocationStore* store,
-                                           OcspManager* ocsp, std::function<absl::Time()> clock)
-    : partitions_(partitions), store_(store), ocsp_(ocsp), clock_(std::move(clock)) {}
+                                           OcspManager* ocsp, std::function<absl::Time()> clock,
+                                           absl::Duration max_stale)
+    : partitions_(partitions),
+      store_(store),
+      ocsp_(ocsp),
+      clock_(std::move(clock)),
+      max_stale_(max_stale) {}
 
 std::optional<verify::RevocationSummary> CrlRevocationChecker::FromOcsp(
     const verify::Certificate& leaf, const verify::Certificate& issuer,
@@ -134,7 +139,9 @@ verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificat
   r.this_update = partition->this_update;
   r.next_update = partition->next_update;
   r.from_cache = true;
-  r.stale = partition->next_update.has_value() && clock_() > *partition->next_update;
+  const absl::Time now = clock_();
+  r.stale = partition->next_update.has_value() && now > *partition->next_update;
+  const bool too_stale = r.stale && now > *partition->next_update + max_stale_;
 
   const ASN1_INTEGER* serial = X509_get0_serialNumber(leaf.x509());
   const std::string serial_bytes(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
@@ -173,7 +180,7 @@ verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificat
   }
   // Not listed (or revoked only after the validation time).
   r.status = verify::RevocationStatus::kGood;
-  if (r.stale && mode == verify::RevocationMode::kHardFail) {
+  if ((r.stale && mode == verify::RevocationMode::kHardFail) || too_stale) {
     r.status = verify::RevocationStatus::kUnknown;
   }
   return r;

@@ -26,8 +26,11 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
  public:
   // All must outlive the checker; `ocsp` may be null. `clock` is the real
   // time, for staleness.
+  // `max_stale`: how long past nextUpdate a CRL may still prove GOOD in
+  // soft-fail (hard-fail never accepts a stale GOOD).
   CrlRevocationChecker(const PartitionManager* partitions, const cache::RevocationStore* store,
-                       OcspManager* ocsp, std::function<absl::Time()> clock);
+                       OcspManager* ocsp, std::function<absl::Time()> clock,
+                       absl::Duration max_stale = absl::Hours(24));
 
   verify::RevocationSummary Check(const verify::Certificate& leaf,
                                   const verify::Certificate& issuer, absl::Time validation_time,
@@ -48,6 +51,7 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
   const cache::RevocationStore* store_;
   OcspManager* ocsp_;
   const std::function<absl::Time()> clock_;
+  const absl::Duration max_stale_;
   // Bounded memo tables: cleared when full.
   mutable absl::Mutex mu_;
   mutable std::unordered_map<std::string, std::vector<std::string>> dps_ ABSL_GUARDED_BY(mu_);

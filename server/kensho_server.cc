@@ -224,7 +224,8 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   }
   server->checker_ = std::make_unique<revocation::CrlRevocationChecker>(
       server->partitions_.get(), server->revocation_store_.get(), server->ocsp_.get(),
-      [] { return absl::Now(); });
+      [] { return absl::Now(); },
+      rc.max_stale_seconds() > 0 ? absl::Seconds(rc.max_stale_seconds()) : absl::Hours(24));
   server->handler_ = std::make_unique<ValidatorHandler>(
       MakeEngine(config, server->state_->trust_store(), server->checker_.get(), nullptr),
       [] { return absl::Now(); });

@@ -222,6 +222,9 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
           absl::StrCat(field, ": '", *oid, "' is not a dotted OID such as 1.2.392.200149.8.5.1.1.20"));
     }
   }
+  if (config.revocation().max_stale_seconds() < 0) {
+    return absl::InvalidArgumentError("revocation.max_stale_seconds: must not be negative");
+  }
   if (!config.demo() && config.trust_profiles().empty()) {
     return absl::InvalidArgumentError(
         "trust_profiles: none configured (give a --config file with trust profiles, "
