@@ -3,7 +3,7 @@
 #include <openssl/x509v3.h>
 
 #include "absl/strings/str_cat.h"
-#include "tools/jpki_sim/status_macros.h"
+#include "base/status_macros.h"
 
 namespace kensho::sim {
 namespace {
@@ -128,12 +128,12 @@ std::string CrlDistributionPointText(CertKind kind, const std::string& prefectur
 absl::StatusOr<X509Ptr> MakeRoot(const RootSpec& spec) {
   X509Ptr cert(X509_new());
   X509* x = cert.get();
-  SIM_RETURN_IF_ERROR(SetCommon(x, spec.serial, spec.not_before, spec.not_after, spec.key));
+  KENSHO_RETURN_IF_ERROR(SetCommon(x, spec.serial, spec.not_before, spec.not_after, spec.key));
   X509NamePtr name = RootName(spec.kind, spec.org);
   if (!X509_set_subject_name(x, name.get()) || !X509_set_issuer_name(x, name.get())) {
     return OpenSslError("root names");
   }
-  SIM_RETURN_IF_ERROR(AddConfExt(x, x, NID_key_usage, "critical,keyCertSign,cRLSign"));
+  KENSHO_RETURN_IF_ERROR(AddConfExt(x, x, NID_key_usage, "critical,keyCertSign,cRLSign"));
   // subjectAltName: the organisation's Japanese name, as on the real roots.
   X509NamePtr ja(X509_NAME_new());
   AddCountry(ja.get());
@@ -144,10 +144,10 @@ absl::StatusOr<X509Ptr> MakeRoot(const RootSpec& spec) {
   AddUtf8(ja.get(), "OU", "地方公共団体情報システム機構");
   GENERAL_NAMES* san = sk_GENERAL_NAME_new_null();
   sk_GENERAL_NAME_push(san, DirNameGeneralName(ja.get()));
-  SIM_RETURN_IF_ERROR(AddSan(x, san));
-  SIM_RETURN_IF_ERROR(AddConfExt(x, x, NID_basic_constraints, "critical,CA:TRUE"));
-  SIM_RETURN_IF_ERROR(AddCrlDp(x, name.get()));
-  SIM_RETURN_IF_ERROR(AddConfExt(x, x, NID_subject_key_identifier, "hash"));
+  KENSHO_RETURN_IF_ERROR(AddSan(x, san));
+  KENSHO_RETURN_IF_ERROR(AddConfExt(x, x, NID_basic_constraints, "critical,CA:TRUE"));
+  KENSHO_RETURN_IF_ERROR(AddCrlDp(x, name.get()));
+  KENSHO_RETURN_IF_ERROR(AddConfExt(x, x, NID_subject_key_identifier, "hash"));
   if (X509_sign(x, spec.key, EVP_sha256()) <= 0) return OpenSslError("X509_sign root");
   return cert;
 }
@@ -156,7 +156,7 @@ absl::StatusOr<X509Ptr> MakeEndEntity(const EndEntitySpec& spec) {
   const bool sign = spec.kind == CertKind::kSignature;
   X509Ptr cert(X509_new());
   X509* x = cert.get();
-  SIM_RETURN_IF_ERROR(SetCommon(x, spec.serial, spec.not_before, spec.not_after, spec.subject_key));
+  KENSHO_RETURN_IF_ERROR(SetCommon(x, spec.serial, spec.not_before, spec.not_after, spec.subject_key));
   X509NamePtr subject(X509_NAME_new());
   AddCountry(subject.get());
   if (sign) {
@@ -168,9 +168,9 @@ absl::StatusOr<X509Ptr> MakeEndEntity(const EndEntitySpec& spec) {
       !X509_set_issuer_name(x, X509_get_subject_name(spec.issuer))) {
     return OpenSslError("end-entity names");
   }
-  SIM_RETURN_IF_ERROR(AddConfExt(x, spec.issuer, NID_key_usage,
+  KENSHO_RETURN_IF_ERROR(AddConfExt(x, spec.issuer, NID_key_usage,
                                  sign ? "critical,digitalSignature,nonRepudiation" : "critical,digitalSignature"));
-  SIM_RETURN_IF_ERROR(AddPolicy(x, sign ? kSignaturePolicyOid : kAuthPolicyOid));
+  KENSHO_RETURN_IF_ERROR(AddPolicy(x, sign ? kSignaturePolicyOid : kAuthPolicyOid));
   if (sign) {
     GENERAL_NAMES* san = sk_GENERAL_NAME_new_null();
     sk_GENERAL_NAME_push(san, OtherName(kOtherNameName, spec.name));
@@ -179,12 +179,12 @@ absl::StatusOr<X509Ptr> MakeEndEntity(const EndEntitySpec& spec) {
     sk_GENERAL_NAME_push(san, OtherName(kOtherNameBirthDate, spec.birth_date));
     sk_GENERAL_NAME_push(san, OtherName(kOtherNameAddress, spec.address));
     sk_GENERAL_NAME_push(san, OtherName(kOtherNameAddressFlags, spec.address_flags));
-    SIM_RETURN_IF_ERROR(AddSan(x, san));
+    KENSHO_RETURN_IF_ERROR(AddSan(x, san));
   }
   X509NamePtr dp = CrlDistributionPointName(spec.kind, spec.prefecture_romaji, spec.city_romaji, spec.org);
-  SIM_RETURN_IF_ERROR(AddCrlDp(x, dp.get()));
-  SIM_RETURN_IF_ERROR(AddConfExt(x, spec.issuer, NID_authority_key_identifier, "keyid:always"));
-  SIM_RETURN_IF_ERROR(AddConfExt(x, spec.issuer, NID_subject_key_identifier, "hash"));
+  KENSHO_RETURN_IF_ERROR(AddCrlDp(x, dp.get()));
+  KENSHO_RETURN_IF_ERROR(AddConfExt(x, spec.issuer, NID_authority_key_identifier, "keyid:always"));
+  KENSHO_RETURN_IF_ERROR(AddConfExt(x, spec.issuer, NID_subject_key_identifier, "hash"));
   if (X509_sign(x, spec.issuer_key, EVP_sha256()) <= 0) return OpenSslError("X509_sign end entity");
   return cert;
 }

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tools/jpki_sim/der.h"
-#include "tools/jpki_sim/status_macros.h"
+#include "base/status_macros.h"
 
 namespace kensho::sim {
 namespace {
@@ -95,13 +95,13 @@ class DigestingFile {
 
 absl::Status WriteCrl(const CrlSpec& spec, int64_t count, const std::function<CrlEntry(int64_t)>& entry_at,
                       const std::string& path) {
-  SIM_ASSIGN_OR_RETURN(std::string issuer_der, NameToDer(X509_get_subject_name(spec.issuer)));
+  KENSHO_ASSIGN_OR_RETURN(std::string issuer_der, NameToDer(X509_get_subject_name(spec.issuer)));
   std::string prefix("\x02\x01\x01", 3);  // version v2
   prefix.append(kSha256WithRsa, kSha256WithRsaLen);
   prefix.append(issuer_der);
   der::AppendTime(&prefix, spec.this_update);
   der::AppendTime(&prefix, spec.next_update);
-  SIM_ASSIGN_OR_RETURN(std::string extensions, CrlExtensions(spec));
+  KENSHO_ASSIGN_OR_RETURN(std::string extensions, CrlExtensions(spec));
 
   // Pass 1: sizes.
   std::string scratch;

@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "tools/jpki_sim/files.h"
-#include "tools/jpki_sim/status_macros.h"
+#include "base/status_macros.h"
 
 namespace kensho::sim {
 namespace {
@@ -41,7 +41,7 @@ std::string KeyPool::CaFileName(int i) { return absl::StrFormat("ca-%02d.pem", i
 
 absl::StatusOr<KeyPool> KeyPool::LoadOrCreate(const std::string& dir, int ee_keys, int ca_keys) {
   if (ee_keys < 2) return absl::InvalidArgumentError("key pool needs at least 2 end-entity keys");
-  SIM_RETURN_IF_ERROR(MakeDirs(dir));
+  KENSHO_RETURN_IF_ERROR(MakeDirs(dir));
   DirLock lock(JoinPath(dir, ".lock"));
   if (!lock.ok()) return absl::InternalError(absl::StrCat("cannot lock ", dir));
 
@@ -59,15 +59,15 @@ absl::StatusOr<KeyPool> KeyPool::LoadOrCreate(const std::string& dir, int ee_key
       missing.push_back(Slot{slot, path});
       return absl::OkStatus();
     }
-    SIM_ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
-    SIM_ASSIGN_OR_RETURN(*slot, PrivateKeyFromPem(pem));
+    KENSHO_ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+    KENSHO_ASSIGN_OR_RETURN(*slot, PrivateKeyFromPem(pem));
     if (EVP_PKEY_get_bits(slot->get()) != 2048 || EVP_PKEY_get_base_id(slot->get()) != EVP_PKEY_RSA) {
       return absl::FailedPreconditionError(absl::StrCat(path, " is not an RSA-2048 key"));
     }
     return absl::OkStatus();
   };
-  for (int i = 0; i < ca_keys; ++i) SIM_RETURN_IF_ERROR(load(&pool.ca_[i], JoinPath(dir, CaFileName(i))));
-  for (int i = 0; i < ee_keys; ++i) SIM_RETURN_IF_ERROR(load(&pool.ee_[i], JoinPath(dir, EeFileName(i))));
+  for (int i = 0; i < ca_keys; ++i) KENSHO_RETURN_IF_ERROR(load(&pool.ca_[i], JoinPath(dir, CaFileName(i))));
+  for (int i = 0; i < ee_keys; ++i) KENSHO_RETURN_IF_ERROR(load(&pool.ee_[i], JoinPath(dir, EeFileName(i))));
 
   // Generate the missing ones on all cores.
   std::atomic<size_t> next{0};
@@ -95,7 +95,7 @@ absl::StatusOr<KeyPool> KeyPool::LoadOrCreate(const std::string& dir, int ee_key
   std::vector<std::thread> pool_threads;
   for (unsigned t = 0; t < threads; ++t) pool_threads.emplace_back(worker);
   for (auto& t : pool_threads) t.join();
-  SIM_RETURN_IF_ERROR(first_error);
+  KENSHO_RETURN_IF_ERROR(first_error);
   pool.generated_ = static_cast<int>(missing.size());
   return pool;
 }

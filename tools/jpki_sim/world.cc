@@ -23,7 +23,7 @@
 #include "tools/jpki_sim/ocsp_index.h"
 #include "tools/jpki_sim/population.h"
 #include "tools/jpki_sim/rng.h"
-#include "tools/jpki_sim/status_macros.h"
+#include "base/status_macros.h"
 
 namespace kensho::sim {
 namespace {
@@ -106,25 +106,25 @@ class WorldBuilder {
     // The manifest goes first, so an interrupted run never looks complete;
     // then whatever an earlier run generated (stale CRLs would mislead a
     // server that scans crl/). The key pool is kept.
-    SIM_RETURN_IF_ERROR(RemoveFileIfExists(Path("manifest.json")));
+    KENSHO_RETURN_IF_ERROR(RemoveFileIfExists(Path("manifest.json")));
     for (const char* d : {"roots", "trust", "keys", "crl", "ocsp", "items", "certs"}) {
-      SIM_RETURN_IF_ERROR(MakeDirs(Path(d)));
-      SIM_RETURN_IF_ERROR(RemoveFilesIn(Path(d)));
+      KENSHO_RETURN_IF_ERROR(MakeDirs(Path(d)));
+      KENSHO_RETURN_IF_ERROR(RemoveFilesIn(Path(d)));
     }
-    SIM_RETURN_IF_ERROR(MakeDirs(Path("keypool")));
+    KENSHO_RETURN_IF_ERROR(MakeDirs(Path("keypool")));
     const std::string pool_dir = o_.key_pool_dir.empty() ? Path("keypool") : o_.key_pool_dir;
-    SIM_ASSIGN_OR_RETURN(KeyPool pool, KeyPool::LoadOrCreate(pool_dir, o_.key_pool_size, kCaKeys));
+    KENSHO_ASSIGN_OR_RETURN(KeyPool pool, KeyPool::LoadOrCreate(pool_dir, o_.key_pool_size, kCaKeys));
     pool_ = std::make_unique<KeyPool>(std::move(pool));
-    if (!o_.key_pool_dir.empty()) SIM_RETURN_IF_ERROR(CopyPoolKeys());
-    SIM_RETURN_IF_ERROR(MakeRoots());
+    if (!o_.key_pool_dir.empty()) KENSHO_RETURN_IF_ERROR(CopyPoolKeys());
+    KENSHO_RETURN_IF_ERROR(MakeRoots());
     people_ = MakePopulation(o_.people, o_.seed, today_);
     records_ = SimulateLives(people_, now_, o_.seed);
     AddFutureDatedRecords();
-    SIM_RETURN_IF_ERROR(IssueCertificates());
-    SIM_RETURN_IF_ERROR(WriteRevocation());
-    if (o_.with_workloads) SIM_RETURN_IF_ERROR(WriteWorkloads());
-    if (o_.scale_crl_entries > 0) SIM_RETURN_IF_ERROR(WriteScaleCrl());
-    SIM_RETURN_IF_ERROR(WriteManifest());
+    KENSHO_RETURN_IF_ERROR(IssueCertificates());
+    KENSHO_RETURN_IF_ERROR(WriteRevocation());
+    if (o_.with_workloads) KENSHO_RETURN_IF_ERROR(WriteWorkloads());
+    if (o_.scale_crl_entries > 0) KENSHO_RETURN_IF_ERROR(WriteScaleCrl());
+    KENSHO_RETURN_IF_ERROR(WriteManifest());
     if (stats != nullptr) {
       stats->certificates = static_cast<int>(issued_.size());
       stats->items = static_cast<int>(manifest_.items.size());
@@ -141,8 +141,8 @@ class WorldBuilder {
   absl::Status CopyPoolKeys() {
     // Items name keys as keypool/key-NNNN.pem relative to the world.
     for (int i = 0; i < pool_->ee_size(); ++i) {
-      SIM_ASSIGN_OR_RETURN(std::string pem, PrivateKeyToPem(pool_->ee(i)));
-      SIM_RETURN_IF_ERROR(WriteFile(Path(KeyRel(i)), pem));
+      KENSHO_ASSIGN_OR_RETURN(std::string pem, PrivateKeyToPem(pool_->ee(i)));
+      KENSHO_RETURN_IF_ERROR(WriteFile(Path(KeyRel(i)), pem));
     }
     return absl::OkStatus();
   }
@@ -162,11 +162,11 @@ class WorldBuilder {
     r.not_before = absl::FromCivil(absl::CivilSecond(start.year(), start.month(), start.day(), 3, 8, 13),
                                    absl::UTCTimeZone());
     r.not_after = EndOfJstDay(SubtractMonths(start, -120) - 1);
-    SIM_ASSIGN_OR_RETURN(r.cert, MakeRoot(RootSpec{kind, org, r.key, serial, r.not_before, r.not_after}));
-    SIM_ASSIGN_OR_RETURN(std::string pem, CertToPem(r.cert.get()));
-    SIM_RETURN_IF_ERROR(WriteFile(Path(r.file), pem));
-    SIM_ASSIGN_OR_RETURN(std::string key_pem, PrivateKeyToPem(r.key));
-    SIM_RETURN_IF_ERROR(WriteFile(Path(absl::StrCat("keys/", name, ".key.pem")), key_pem));
+    KENSHO_ASSIGN_OR_RETURN(r.cert, MakeRoot(RootSpec{kind, org, r.key, serial, r.not_before, r.not_after}));
+    KENSHO_ASSIGN_OR_RETURN(std::string pem, CertToPem(r.cert.get()));
+    KENSHO_RETURN_IF_ERROR(WriteFile(Path(r.file), pem));
+    KENSHO_ASSIGN_OR_RETURN(std::string key_pem, PrivateKeyToPem(r.key));
+    KENSHO_RETURN_IF_ERROR(WriteFile(Path(absl::StrCat("keys/", name, ".key.pem")), key_pem));
     roots_.push_back(std::move(r));
     return absl::OkStatus();
   }
@@ -176,22 +176,22 @@ class WorldBuilder {
     for (CertKind kind : {CertKind::kSignature, CertKind::kAuthentication}) {
       for (int gen = 1; gen <= kGenerations; ++gen) {
         uint64_t serial = gen == 1 ? 1 : static_cast<uint64_t>(rng.Uniform(0x01000000, 0x7FFFFFFF));
-        SIM_RETURN_IF_ERROR(AddRoot(kind, gen, "JPKI", absl::StrCat(KindShort(kind), "_gen", gen),
+        KENSHO_RETURN_IF_ERROR(AddRoot(kind, gen, "JPKI", absl::StrCat(KindShort(kind), "_gen", gen),
                                     RootIndex(kind, gen), serial, 11 - 4 * (gen - 1)));
       }
     }
-    SIM_RETURN_IF_ERROR(AddRoot(CertKind::kSignature, 0, "JPKI-TEST", "test_sign", kTestSignRoot, 1, 3));
-    SIM_RETURN_IF_ERROR(AddRoot(CertKind::kAuthentication, 0, "JPKI-TEST", "test_auth", kTestAuthRoot, 1, 3));
+    KENSHO_RETURN_IF_ERROR(AddRoot(CertKind::kSignature, 0, "JPKI-TEST", "test_sign", kTestSignRoot, 1, 3));
+    KENSHO_RETURN_IF_ERROR(AddRoot(CertKind::kAuthentication, 0, "JPKI-TEST", "test_auth", kTestAuthRoot, 1, 3));
     // Same DN as the production signature root, unknown key: must not chain.
-    SIM_RETURN_IF_ERROR(AddRoot(CertKind::kSignature, 0, "JPKI", "stray_sign", kStrayRoot,
+    KENSHO_RETURN_IF_ERROR(AddRoot(CertKind::kSignature, 0, "JPKI", "stray_sign", kStrayRoot,
                                 static_cast<uint64_t>(rng.Uniform(0x01000000, 0x7FFFFFFF)), 3));
     for (CertKind kind : {CertKind::kSignature, CertKind::kAuthentication}) {
       std::string bundle;
       for (int gen = 1; gen <= kGenerations; ++gen) {
-        SIM_ASSIGN_OR_RETURN(std::string pem, CertToPem(roots_[RootIndex(kind, gen)].cert.get()));
+        KENSHO_ASSIGN_OR_RETURN(std::string pem, CertToPem(roots_[RootIndex(kind, gen)].cert.get()));
         bundle += pem;
       }
-      SIM_RETURN_IF_ERROR(WriteFile(Path(absl::StrCat("trust/jpki-", KindShort(kind), ".pem")), bundle));
+      KENSHO_RETURN_IF_ERROR(WriteFile(Path(absl::StrCat("trust/jpki-", KindShort(kind), ".pem")), bundle));
     }
     return WriteFile(Path("keys/README.txt"), kKeysReadme);
   }
@@ -276,14 +276,14 @@ class WorldBuilder {
       spec.birth_date = JpkiBirthDate(person.birth);
       spec.address = rec.basic4.address;
       spec.address_flags = rec.basic4.address_flags;
-      SIM_ASSIGN_OR_RETURN(out.x509, MakeEndEntity(spec));
-      SIM_ASSIGN_OR_RETURN(out.der, CertToDer(out.x509.get()));
+      KENSHO_ASSIGN_OR_RETURN(out.x509, MakeEndEntity(spec));
+      KENSHO_ASSIGN_OR_RETURN(out.der, CertToDer(out.x509.get()));
       out.sha256 = HexLower(Sha256(out.der));
       out.id = absl::StrFormat("c-%06d", i + 1);
       out.file = absl::StrCat("certs/", out.id, ".der");
       out.partition = absl::StrCat(KindShort(rec.kind), "-gen", roots_[out.root].generation, "-",
                                    MunicipalitySlug(m));
-      SIM_RETURN_IF_ERROR(WriteFile(Path(out.file), out.der));
+      KENSHO_RETURN_IF_ERROR(WriteFile(Path(out.file), out.der));
       issued_.push_back(std::move(out));
     }
     // Manifest: certificates and links.
@@ -363,7 +363,7 @@ class WorldBuilder {
       X509NamePtr dp = CrlDistributionPointName(root.kind, m.prefecture_romaji, m.city_romaji);
       CrlSpec spec{root.cert.get(), root.key, now_ - absl::Hours(1), now_ + absl::Hours(24), crl_number, dp.get()};
       const std::string file = absl::StrCat("crl/", id, ".crl");
-      SIM_RETURN_IF_ERROR(WriteCrl(spec, p.entries, Path(file)));
+      KENSHO_RETURN_IF_ERROR(WriteCrl(spec, p.entries, Path(file)));
       w.Key(id);
       w.SetCompact(true);
       w.BeginObject();
@@ -383,7 +383,7 @@ class WorldBuilder {
     }
     w.EndObject();
     partitions_ = static_cast<int>(parts.size());
-    SIM_RETURN_IF_ERROR(WriteFile(Path("crl/partitions.json"), w.str()));
+    KENSHO_RETURN_IF_ERROR(WriteFile(Path("crl/partitions.json"), w.str()));
 
     // OCSP: one OpenSSL index per root generation, every certificate it issued.
     std::vector<std::vector<OcspIndexEntry>> index(2 * kGenerations);
@@ -408,8 +408,8 @@ class WorldBuilder {
                 [](const OcspIndexEntry& a, const OcspIndexEntry& b) { return a.serial < b.serial; });
       const std::string base = absl::StrCat("ocsp/", KindShort(roots_[r].kind), "_gen", roots_[r].generation,
                                             "_index.txt");
-      SIM_RETURN_IF_ERROR(WriteFile(Path(base), FormatOcspIndex(index[r])));
-      SIM_RETURN_IF_ERROR(WriteFile(Path(base + ".attr"), kOcspIndexAttr));
+      KENSHO_RETURN_IF_ERROR(WriteFile(Path(base), FormatOcspIndex(index[r])));
+      KENSHO_RETURN_IF_ERROR(WriteFile(Path(base + ".attr"), kOcspIndexAttr));
     }
     return absl::OkStatus();
   }
@@ -430,7 +430,7 @@ class WorldBuilder {
       if (e.reason == kKeyCompromise) e.invalidity = e.revoked_at - absl::Hours(12);
       return e;
     };
-    SIM_RETURN_IF_ERROR(WriteCrl(spec, o_.scale_crl_entries, entry_at, Path("crl/scale.crl")));
+    KENSHO_RETURN_IF_ERROR(WriteCrl(spec, o_.scale_crl_entries, entry_at, Path("crl/scale.crl")));
     manifest_.extra.push_back({"scale_crl", "crl/scale.crl"});
     manifest_.extra.push_back({"scale_crl_entries", absl::StrCat(o_.scale_crl_entries)});
     manifest_.extra.push_back({"scale_crl_issuer", root.file});
@@ -476,9 +476,9 @@ class WorldBuilder {
     spec.birth_date = JpkiBirthDate(p.birth);
     spec.address = p.basic4.address;
     spec.address_flags = p.basic4.address_flags;
-    SIM_ASSIGN_OR_RETURN(X509Ptr x, MakeEndEntity(spec));
+    KENSHO_ASSIGN_OR_RETURN(X509Ptr x, MakeEndEntity(spec));
     Signer s;
-    SIM_ASSIGN_OR_RETURN(s.der, CertToDer(x.get()));
+    KENSHO_ASSIGN_OR_RETURN(s.der, CertToDer(x.get()));
     s.sha256 = HexLower(Sha256(s.der));
     s.cert = x.get();
     s.key = pool_->ee(key);
@@ -536,7 +536,7 @@ class WorldBuilder {
     spec.detached = v.detached;
     spec.signing_time = signing_time;
     if (v.wrong_key) spec.wrong_key = WrongKey(s);
-    SIM_ASSIGN_OR_RETURN(std::string cms, MakeSignedData(spec));
+    KENSHO_ASSIGN_OR_RETURN(std::string cms, MakeSignedData(spec));
     if (v.tamper) {
       // Change one digit of the amount, keeping every length intact.
       const std::string marker = "金額: ";
@@ -553,11 +553,11 @@ class WorldBuilder {
     if (v.truncate) cms.resize(cms.size() / 2);
     ManifestItem it = BaseItem(id, "signed_document", s, trust, e, v);
     const std::string cms_file = absl::StrCat("items/", id, ".p7s");
-    SIM_RETURN_IF_ERROR(WriteFile(Path(cms_file), cms));
+    KENSHO_RETURN_IF_ERROR(WriteFile(Path(cms_file), cms));
     it.files.push_back({"cms", cms_file});
     if (v.detached) {
       const std::string content_file = absl::StrCat("items/", id, ".txt");
-      SIM_RETURN_IF_ERROR(WriteFile(Path(content_file), content));
+      KENSHO_RETURN_IF_ERROR(WriteFile(Path(content_file), content));
       it.files.push_back({"content", content_file});
     }
     it.files.push_back({"key", KeyRel(s.key_index)});
@@ -569,15 +569,15 @@ class WorldBuilder {
                         const char* trust = "jpki-auth") {
     const std::string id = NextId("login", &logins_);
     std::string nonce = rng.Bytes(32);
-    SIM_ASSIGN_OR_RETURN(std::string sig, SignNonce(v.wrong_key ? WrongKey(s) : s.key, nonce));
+    KENSHO_ASSIGN_OR_RETURN(std::string sig, SignNonce(v.wrong_key ? WrongKey(s) : s.key, nonce));
     if (v.tamper) nonce[0] = static_cast<char>(nonce[0] ^ 0x01);
     std::string cert = s.der;
     if (v.truncate) cert.resize(cert.size() / 2);
     ManifestItem it = BaseItem(id, "auth_assertion", s, trust, e, v);
     const std::string base = absl::StrCat("items/", id);
-    SIM_RETURN_IF_ERROR(WriteFile(Path(base + ".nonce"), nonce));
-    SIM_RETURN_IF_ERROR(WriteFile(Path(base + ".sig"), sig));
-    SIM_RETURN_IF_ERROR(WriteFile(Path(base + ".der"), cert));
+    KENSHO_RETURN_IF_ERROR(WriteFile(Path(base + ".nonce"), nonce));
+    KENSHO_RETURN_IF_ERROR(WriteFile(Path(base + ".sig"), sig));
+    KENSHO_RETURN_IF_ERROR(WriteFile(Path(base + ".der"), cert));
     it.files = {{"nonce", base + ".nonce"}, {"signature", base + ".sig"}, {"certificate", base + ".der"},
                 {"key", KeyRel(s.key_index)}};
     manifest_.items.push_back(std::move(it));
@@ -592,7 +592,7 @@ class WorldBuilder {
     ManifestItem it = BaseItem(id, "certificate", s, trust, e, v);
     it.usage = usage;
     const std::string file = absl::StrCat("items/", id, ".der");
-    SIM_RETURN_IF_ERROR(WriteFile(Path(file), cert));
+    KENSHO_RETURN_IF_ERROR(WriteFile(Path(file), cert));
     it.files = {{"certificate", file}, {"key", KeyRel(s.key_index)}};
     manifest_.items.push_back(std::move(it));
     return absl::OkStatus();
@@ -634,17 +634,17 @@ class WorldBuilder {
         Signer s = SignerFor(*sign);
         Variant v;
         v.detached = (docs_ % 2) == 1;
-        SIM_RETURN_IF_ERROR(AddDocument(s, Good(), v, SigningTime(now_ - kDay * 30, now_ - absl::Minutes(5), rng), rng));
-        SIM_RETURN_IF_ERROR(AddCertItem(s, Good(), Variant{}, p.index % 3 == 0 ? "USAGE_ANY" : UsageFor(s.kind),
+        KENSHO_RETURN_IF_ERROR(AddDocument(s, Good(), v, SigningTime(now_ - kDay * 30, now_ - absl::Minutes(5), rng), rng));
+        KENSHO_RETURN_IF_ERROR(AddCertItem(s, Good(), Variant{}, p.index % 3 == 0 ? "USAGE_ANY" : UsageFor(s.kind),
                                         TrustFor(s.kind)));
       }
       if (auth) {
         Signer s = SignerFor(*auth);
-        SIM_RETURN_IF_ERROR(AddLogin(s, Good(), Variant{}, rng));
-        SIM_RETURN_IF_ERROR(AddCertItem(s, Good(), Variant{}, p.index % 3 == 0 ? "USAGE_ANY" : UsageFor(s.kind),
+        KENSHO_RETURN_IF_ERROR(AddLogin(s, Good(), Variant{}, rng));
+        KENSHO_RETURN_IF_ERROR(AddCertItem(s, Good(), Variant{}, p.index % 3 == 0 ? "USAGE_ANY" : UsageFor(s.kind),
                                         TrustFor(s.kind)));
       }
-      if (phone) SIM_RETURN_IF_ERROR(AddLogin(SignerFor(*phone), Good(), Variant{}, rng));
+      if (phone) KENSHO_RETURN_IF_ERROR(AddLogin(SignerFor(*phone), Good(), Variant{}, rng));
       // Revoked (still listed) and expired certificates.
       for (size_t i : by_person[p.index]) {
         if (!Revoked(i) || Expired(i)) continue;
@@ -653,13 +653,13 @@ class WorldBuilder {
         Variant v;
         v.name = absl::StrCat("revoked_", Lower(ApiReasonName(rev.reason)));
         v.note = absl::StrCat("revoked ", CrlReasonName(rev.reason), " at ", Rfc3339(rev.at));
-        SIM_RETURN_IF_ERROR(AddCertItem(s, RevokedExpect(rev.reason), v, UsageFor(s.kind), TrustFor(s.kind)));
+        KENSHO_RETURN_IF_ERROR(AddCertItem(s, RevokedExpect(rev.reason), v, UsageFor(s.kind), TrustFor(s.kind)));
         if (s.kind == CertKind::kSignature) {
           absl::Time st = SigningTime(std::max(records_[i].not_before + absl::Minutes(1), rev.at - kDay * 10),
                                       rev.at - absl::Minutes(1), rng);
-          SIM_RETURN_IF_ERROR(AddDocument(s, RevokedExpect(rev.reason), v, st, rng));
+          KENSHO_RETURN_IF_ERROR(AddDocument(s, RevokedExpect(rev.reason), v, st, rng));
         } else {
-          SIM_RETURN_IF_ERROR(AddLogin(s, RevokedExpect(rev.reason), v, rng));
+          KENSHO_RETURN_IF_ERROR(AddLogin(s, RevokedExpect(rev.reason), v, rng));
         }
       }
       for (int k = 0; k < 2; ++k) {
@@ -669,12 +669,12 @@ class WorldBuilder {
         Variant v;
         v.name = "expired";
         v.note = absl::StrCat("notAfter ", Rfc3339(r.not_after));
-        SIM_RETURN_IF_ERROR(AddCertItem(s, Failed("EXPIRED"), v, UsageFor(s.kind), TrustFor(s.kind)));
+        KENSHO_RETURN_IF_ERROR(AddCertItem(s, Failed("EXPIRED"), v, UsageFor(s.kind), TrustFor(s.kind)));
         if (k == 0) {
           absl::Time st = SigningTime(std::max(r.not_before, r.not_after - kDay * 60), r.not_after - absl::Hours(1), rng);
-          SIM_RETURN_IF_ERROR(AddDocument(s, Failed("EXPIRED"), v, st, rng));
+          KENSHO_RETURN_IF_ERROR(AddDocument(s, Failed("EXPIRED"), v, st, rng));
         } else {
-          SIM_RETURN_IF_ERROR(AddLogin(s, Failed("EXPIRED"), v, rng));
+          KENSHO_RETURN_IF_ERROR(AddLogin(s, Failed("EXPIRED"), v, rng));
         }
       }
       // Future-dated certificates.
@@ -684,11 +684,11 @@ class WorldBuilder {
         Variant v;
         v.name = "not_yet_valid";
         v.note = absl::StrCat("notBefore ", Rfc3339(records_[i].not_before));
-        SIM_RETURN_IF_ERROR(AddCertItem(s, Failed("NOT_YET_VALID"), v, UsageFor(s.kind), TrustFor(s.kind)));
+        KENSHO_RETURN_IF_ERROR(AddCertItem(s, Failed("NOT_YET_VALID"), v, UsageFor(s.kind), TrustFor(s.kind)));
         if (s.kind == CertKind::kSignature) {
-          SIM_RETURN_IF_ERROR(AddDocument(s, Failed("NOT_YET_VALID"), v, now_ - absl::Minutes(10), rng));
+          KENSHO_RETURN_IF_ERROR(AddDocument(s, Failed("NOT_YET_VALID"), v, now_ - absl::Minutes(10), rng));
         } else {
-          SIM_RETURN_IF_ERROR(AddLogin(s, Failed("NOT_YET_VALID"), v, rng));
+          KENSHO_RETURN_IF_ERROR(AddLogin(s, Failed("NOT_YET_VALID"), v, rng));
         }
       }
       // Broken variants, rotated over people.
@@ -699,14 +699,14 @@ class WorldBuilder {
         v.tamper = true;
         v.detached = rot == 6;
         v.note = "content changed after signing";
-        SIM_RETURN_IF_ERROR(AddDocument(SignerFor(*sign), Failed("HASH_FAILURE"), v, recent, rng));
+        KENSHO_RETURN_IF_ERROR(AddDocument(SignerFor(*sign), Failed("HASH_FAILURE"), v, recent, rng));
       }
       if (auth && due(6, "auth_assertion/tampered")) {
         Variant v;
         v.name = "tampered";
         v.tamper = true;
         v.note = "nonce changed after signing";
-        SIM_RETURN_IF_ERROR(AddLogin(SignerFor(*auth), Failed("SIG_CRYPTO_FAILURE"), v, rng));
+        KENSHO_RETURN_IF_ERROR(AddLogin(SignerFor(*auth), Failed("SIG_CRYPTO_FAILURE"), v, rng));
       }
       {
         Variant v;
@@ -714,10 +714,10 @@ class WorldBuilder {
         v.wrong_key = true;
         v.note = "signed with a key that does not match the certificate";
         if (sign && due(2, "signed_document/wrong_key")) {
-          SIM_RETURN_IF_ERROR(AddDocument(SignerFor(*sign), Failed("SIG_CRYPTO_FAILURE"), v, recent, rng));
+          KENSHO_RETURN_IF_ERROR(AddDocument(SignerFor(*sign), Failed("SIG_CRYPTO_FAILURE"), v, recent, rng));
         }
         if (auth && due(2, "auth_assertion/wrong_key")) {
-          SIM_RETURN_IF_ERROR(AddLogin(SignerFor(*auth), Failed("SIG_CRYPTO_FAILURE"), v, rng));
+          KENSHO_RETURN_IF_ERROR(AddLogin(SignerFor(*auth), Failed("SIG_CRYPTO_FAILURE"), v, rng));
         }
       }
       if (auth) {
@@ -726,10 +726,10 @@ class WorldBuilder {
         v.note = "user-authentication certificate used to sign a document";
         Signer s = SignerFor(*auth);
         if (due(3, "signed_document/auth_cert_signing")) {
-          SIM_RETURN_IF_ERROR(AddDocument(s, Failed("WRONG_CERTIFICATE_KIND"), v, recent, rng));
+          KENSHO_RETURN_IF_ERROR(AddDocument(s, Failed("WRONG_CERTIFICATE_KIND"), v, recent, rng));
         }
         if (due(8, "certificate/auth_cert_signing")) {
-          SIM_RETURN_IF_ERROR(AddCertItem(s, Failed("WRONG_CERTIFICATE_KIND"), v, "USAGE_DOCUMENT_SIGNING",
+          KENSHO_RETURN_IF_ERROR(AddCertItem(s, Failed("WRONG_CERTIFICATE_KIND"), v, "USAGE_DOCUMENT_SIGNING",
                                           "jpki-sign"));
         }
       }
@@ -738,8 +738,8 @@ class WorldBuilder {
         v.name = "sign_cert_login";
         v.note = "signature certificate used to log in";
         Signer s = SignerFor(*sign);
-        SIM_RETURN_IF_ERROR(AddLogin(s, Failed("WRONG_CERTIFICATE_KIND"), v, rng));
-        SIM_RETURN_IF_ERROR(
+        KENSHO_RETURN_IF_ERROR(AddLogin(s, Failed("WRONG_CERTIFICATE_KIND"), v, rng));
+        KENSHO_RETURN_IF_ERROR(
             AddCertItem(s, Failed("WRONG_CERTIFICATE_KIND"), v, "USAGE_AUTHENTICATION", "jpki-auth"));
       }
       {
@@ -748,11 +748,11 @@ class WorldBuilder {
         v.truncate = true;
         v.note = "DER cut in half";
         if (sign && due(5, "signed_document/truncated")) {
-          SIM_RETURN_IF_ERROR(AddDocument(SignerFor(*sign), Failed("FORMAT_FAILURE"), v, recent, rng));
+          KENSHO_RETURN_IF_ERROR(AddDocument(SignerFor(*sign), Failed("FORMAT_FAILURE"), v, recent, rng));
         }
         if (auth && due(5, "certificate/truncated")) {
           Signer s = SignerFor(*auth);
-          SIM_RETURN_IF_ERROR(AddCertItem(s, Failed("FORMAT_FAILURE"), v, UsageFor(s.kind), TrustFor(s.kind)));
+          KENSHO_RETURN_IF_ERROR(AddCertItem(s, Failed("FORMAT_FAILURE"), v, UsageFor(s.kind), TrustFor(s.kind)));
         }
       }
       if ((p.index % 15 == 7 || (p.index > 7 && emitted_["signed_document/unknown_issuer"] == 0)) &&
@@ -760,17 +760,17 @@ class WorldBuilder {
         Variant v;
         v.name = "unknown_issuer";
         {
-          SIM_ASSIGN_OR_RETURN(Signer test, UntrustedSigner(p, CertKind::kSignature, kTestSignRoot, rng));
+          KENSHO_ASSIGN_OR_RETURN(Signer test, UntrustedSigner(p, CertKind::kSignature, kTestSignRoot, rng));
           v.note = "issued by the O=JPKI-TEST root";
-          SIM_RETURN_IF_ERROR(AddDocument(test, NoChain(), v, recent, rng));
-          SIM_RETURN_IF_ERROR(AddCertItem(test, NoChain(), v, "USAGE_DOCUMENT_SIGNING", "jpki-sign"));
-          SIM_ASSIGN_OR_RETURN(Signer stray, UntrustedSigner(p, CertKind::kSignature, kStrayRoot, rng));
+          KENSHO_RETURN_IF_ERROR(AddDocument(test, NoChain(), v, recent, rng));
+          KENSHO_RETURN_IF_ERROR(AddCertItem(test, NoChain(), v, "USAGE_DOCUMENT_SIGNING", "jpki-sign"));
+          KENSHO_ASSIGN_OR_RETURN(Signer stray, UntrustedSigner(p, CertKind::kSignature, kStrayRoot, rng));
           v.note = "issued by a stray CA with the production root's DN but another key";
-          SIM_RETURN_IF_ERROR(AddDocument(stray, NoChain(), v, recent, rng));
+          KENSHO_RETURN_IF_ERROR(AddDocument(stray, NoChain(), v, recent, rng));
         }
-        SIM_ASSIGN_OR_RETURN(Signer test_auth, UntrustedSigner(p, CertKind::kAuthentication, kTestAuthRoot, rng));
+        KENSHO_ASSIGN_OR_RETURN(Signer test_auth, UntrustedSigner(p, CertKind::kAuthentication, kTestAuthRoot, rng));
         v.note = "issued by the O=JPKI-TEST root";
-        SIM_RETURN_IF_ERROR(AddLogin(test_auth, NoChain(), v, rng));
+        KENSHO_RETURN_IF_ERROR(AddLogin(test_auth, NoChain(), v, rng));
       }
     }
     return absl::OkStatus();
