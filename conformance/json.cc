@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "jpki/utf8.h"
 
 namespace kensho::conformance {
 
@@ -219,24 +220,6 @@ class JsonParser {
     return true;
   }
 
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-      out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-  }
-
   // Four hex digits after "\u".
   bool ParseHex4(uint32_t* out) {
     if (in_.size() - pos_ < 4) return Fail("truncated \\u escape");
@@ -330,7 +313,7 @@ class JsonParser {
             if (low < 0xdc00 || low > 0xdfff) return Fail("high surrogate without low");
             cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
           }
-          AppendUtf8(cp, out);
+          jpki::AppendUtf8(cp, out);
           break;
         }
         default:

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
 #include "crl/der_reader.h"
+#include "jpki/utf8.h"
 
 namespace kensho::crl {
 namespace {
@@ -35,23 +36,6 @@ absl::string_view ShortName(absl::string_view oid) {
   return oid;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  }
-}
 
 // Decodes `s` into code points; false if invalid for its string type.
 bool Decode(uint8_t tag, absl::string_view s, std::vector<uint32_t>* cps) {
@@ -120,7 +104,7 @@ void AppendValue(const der::Tlv& value, std::string* out) {
       out->push_back('\\');
       out->push_back(static_cast<char>(cp));
     } else {
-      AppendUtf8(cp, out);
+      jpki::AppendUtf8(cp, out);
     }
   }
 }

@@ -7,6 +7,8 @@
 #define KENSHO_JPKI_UTF8_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 #include "absl/strings/string_view.h"
 
@@ -18,6 +20,10 @@ namespace kensho::jpki {
 // When false and `error_offset` is not null, writes the offset of the first
 // byte of the offending sequence. The empty string is valid.
 bool IsValidUtf8(absl::string_view s, size_t* error_offset = nullptr);
+
+// Appends the UTF-8 encoding of code point `cp` (the caller passes a valid
+// scalar value: not a surrogate, at most U+10FFFF).
+void AppendUtf8(uint32_t cp, std::string* out);
 
 }  // namespace kensho::jpki
 
