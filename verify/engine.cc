@@ -426,13 +426,18 @@ Engine::Engine(std::shared_ptr<const TrustStore> trust, EngineOptions options,
                       : std::make_shared<InMemoryChallengeStore>(options_.challenge_ttl,
                                                                  options_.challenge_capacity)) {}
 
-absl::StatusOr<Verdict> Engine::ValidateCertificate(
-    absl::string_view der, const std::vector<absl::string_view>& intermediates,
-    jpki::IntendedUse use, const VerifyOptions& options) {
+absl::Status Engine::CheckProfile(const VerifyOptions& options) const {
   if (!options.trust_profile.empty() && trust_->Find(options.trust_profile) == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("policy.trust_profile: '", options.trust_profile, "' is not configured"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Verdict> Engine::ValidateCertificate(
+    absl::string_view der, const std::vector<absl::string_view>& intermediates,
+    jpki::IntendedUse use, const VerifyOptions& options) {
+  if (absl::Status s = CheckProfile(options); !s.ok()) return s;
   Run run(this, options);
   auto leaf = run.Parse(der, "certificate");
   std::vector<std::shared_ptr<const ParsedCertificate>> extra;
@@ -449,10 +454,7 @@ absl::StatusOr<Verdict> Engine::VerifyRawSignature(absl::string_view certificate
                                                    SignatureAlgorithm algorithm,
                                                    absl::string_view signature,
                                                    const VerifyOptions& options) {
-  if (!options.trust_profile.empty() && trust_->Find(options.trust_profile) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("policy.trust_profile: '", options.trust_profile, "' is not configured"));
-  }
+  if (absl::Status s = CheckProfile(options); !s.ok()) return s;
   if (data.has_value() && static_cast<int64_t>(data->size()) > options_.max_content_bytes) {
     return absl::ResourceExhaustedError(
         absl::StrCat("raw.data is larger than ", options_.max_content_bytes, " bytes"));
@@ -472,10 +474,7 @@ absl::StatusOr<Verdict> Engine::VerifyAuthAssertion(absl::string_view nonce,
                                                     absl::string_view signature,
                                                     SignatureAlgorithm algorithm,
                                                     const VerifyOptions& options) {
-  if (!options.trust_profile.empty() && trust_->Find(options.trust_profile) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("policy.trust_profile: '", options.trust_profile, "' is not configured"));
-  }
+  if (absl::Status s = CheckProfile(options); !s.ok()) return s;
   Run run(this, options);
   auto t = Clock::now();
   // The challenge is judged at the real time of the call, never at a
@@ -509,10 +508,7 @@ absl::StatusOr<Verdict> Engine::VerifyAuthAssertion(absl::string_view nonce,
 absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
                                                      absl::string_view detached_content,
                                                      const VerifyOptions& options) {
-  if (!options.trust_profile.empty() && trust_->Find(options.trust_profile) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("policy.trust_profile: '", options.trust_profile, "' is not configured"));
-  }
+  if (absl::Status s = CheckProfile(options); !s.ok()) return s;
   if (static_cast<int64_t>(detached_content.size()) > options_.max_content_bytes) {
     return absl::ResourceExhaustedError(
         absl::StrCat("detached_content is larger than ", options_.max_content_bytes, " bytes"));

@@ -108,6 +108,9 @@ class Engine {
  private:
   class Run;
 
+  // InvalidArgument when the request names a trust profile that is not loaded.
+  absl::Status CheckProfile(const VerifyOptions& options) const;
+
   // The summary and findings for `leaf` used as `use` on the JST day of
   // `at`: they change only from one day to the next, so they are memoized.
   std::shared_ptr<const LifecycleMemo> Lifecycle(const ParsedCertificate& leaf, CertKind kind,
