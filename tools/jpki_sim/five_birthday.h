@@ -1,5 +1,8 @@
-// The JPKI five-birthday expiry rule, computed locally so the simulator does
-// not depend on jpki/ (which the verifier owns).
+// The JPKI five-birthday expiry rule, written independently of jpki/ on
+// purpose: the simulator is the oracle the verifier is tested against (every
+// generated certificate must pass jpki::CheckNotAfter), so it must not share
+// the verifier's code. Keep the two in step through those tests, not by
+// calling one from the other.
 //
 // A certificate issued on `issue_day` (a JST calendar date) is valid until
 // 23:59:59 JST (= 14:59:59Z) of the 5th birthday after the issue date. The
