@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,13 @@ namespace {
 std::string TmpDir() {
   const char* dir = std::getenv("TEST_TMPDIR");
   return dir ? dir : "/tmp";
+}
+
+// Bazel keeps this folder after the test (outputs.zip), so a server that died
+// under a sanitizer leaves its report behind; TEST_TMPDIR is wiped.
+std::string KeptDir() {
+  const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
+  return dir ? dir : TmpDir();
 }
 
 std::string ReadAll(const std::string& path) {
@@ -79,7 +87,7 @@ ProcessResult RunToCompletion(const std::string& binary, const std::vector<std::
 
 ServerProcess::ServerProcess(const std::vector<std::string>& args, int timeout_seconds) {
   static int counter = 0;
-  stderr_path_ = TmpDir() + "/server" + std::to_string(counter++) + ".err";
+  stderr_path_ = KeptDir() + "/server" + std::to_string(counter++) + ".err";
   int fds[2];
   if (::pipe(fds) != 0) return;
   pid_ = Spawn(ServerBinary(), args, fds[1], stderr_path_);
@@ -111,6 +119,19 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, int timeout_s
 }
 
 ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    // A server that exited before the test stopped it died: say how, with its
+    // stderr, or the test's failures read only "connection refused".
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      std::string err = stderr_text();
+      if (err.size() > 20000) err = "..." + err.substr(err.size() - 20000);
+      std::fprintf(stderr, "kensho server died before the test stopped it (%s %d); its stderr:\n%s\n",
+                   WIFEXITED(status) ? "exit" : "signal",
+                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), err.c_str());
+    }
+  }
   if (pid_ > 0) Stop(SIGKILL, 10);
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
 }
