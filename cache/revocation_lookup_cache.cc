@@ -4,16 +4,18 @@
 #include <utility>
 
 #include "absl/hash/hash.h"
+#include "base/status_macros.h"
 
 namespace kensho::cache {
 namespace {
 
-// u8 length || issuer key id || serial (lengths are bounded by the codec).
-std::string CacheKey(absl::string_view issuer_key_id, absl::string_view serial) {
+// be16 length || partition id || serial.
+std::string CacheKey(absl::string_view partition_id, absl::string_view serial) {
   std::string key;
-  key.reserve(1 + issuer_key_id.size() + serial.size());
-  key.push_back(static_cast<char>(issuer_key_id.size()));
-  key.append(issuer_key_id.data(), issuer_key_id.size());
+  key.reserve(2 + partition_id.size() + serial.size());
+  key.push_back(static_cast<char>(partition_id.size() >> 8));
+  key.push_back(static_cast<char>(partition_id.size() & 0xff));
+  key.append(partition_id.data(), partition_id.size());
   key.append(serial.data(), serial.size());
   return key;
 }
@@ -27,13 +29,27 @@ RevocationLookupCache::RevocationLookupCache(const RevocationStore* store, Optio
   shards_ = std::make_unique<Shard[]>(shard_count_);
 }
 
-absl::StatusOr<std::optional<RevocationHit>> RevocationLookupCache::Lookup(absl::string_view issuer_key_id,
-                                                                           absl::string_view serial) const {
-  if (issuer_key_id.size() > kMaxKeyIdBytes || serial.size() > kMaxSerialBytes) {
-    return store_->Lookup(issuer_key_id, serial);
+absl::StatusOr<std::optional<StoredRevokedEntry>> RevocationLookupCache::Lookup(
+    absl::string_view partition_id, absl::string_view serial) const {
+  auto entry_of = [&](const Node& n) {
+    if (!n.revoked) return std::optional<StoredRevokedEntry>();
+    StoredRevokedEntry e;
+    e.serial = std::string(serial);
+    e.partition_id = std::string(partition_id);
+    e.revocation_date = n.revocation_date;
+    e.reason = n.reason;
+    e.invalidity_date = n.invalidity_date;
+    return std::optional<StoredRevokedEntry>(std::move(e));
+  };
+  if (partition_id.size() > 0xffff || serial.size() > kMaxSerialBytes) {
+    KENSHO_ASSIGN_OR_RETURN(std::optional<RevocationHit> hit, store_->LookupInPartition(partition_id, serial));
+    if (!hit.has_value()) return std::optional<StoredRevokedEntry>();
+    return std::optional<StoredRevokedEntry>(std::move(hit->entry));
   }
-  std::string key = CacheKey(issuer_key_id, serial);
+  std::string key = CacheKey(partition_id, serial);
   Shard& shard = shards_[absl::Hash<std::string>()(key) % shard_count_];
+  // Read before the store lookup: an answer is tagged with a count no newer
+  // than the state it was read from, so a change in between invalidates it.
   const uint64_t now = store_->change_count();
   {
     absl::MutexLock lock(&shard.mu);
@@ -41,24 +57,27 @@ absl::StatusOr<std::optional<RevocationHit>> RevocationLookupCache::Lookup(absl:
     if (it != shard.index.end()) {
       if (it->second->change_count == now) {
         shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
-        if (it->second->hit == nullptr) return std::optional<RevocationHit>();
-        return std::optional<RevocationHit>(*it->second->hit);
+        return entry_of(*it->second);
       }
       shard.lru.erase(it->second);
       shard.index.erase(it);
     }
   }
-  absl::StatusOr<std::optional<RevocationHit>> answer = store_->Lookup(issuer_key_id, serial);
-  if (!answer.ok()) return answer;
-  std::shared_ptr<const RevocationHit> hit;
-  if (answer->has_value()) hit = std::make_shared<const RevocationHit>(**answer);
+  KENSHO_ASSIGN_OR_RETURN(std::optional<RevocationHit> hit, store_->LookupInPartition(partition_id, serial));
+  Node node{key, now, hit.has_value(), absl::InfinitePast(), std::nullopt, std::nullopt};
+  if (hit.has_value()) {
+    node.revocation_date = hit->entry.revocation_date;
+    node.reason = hit->entry.reason;
+    node.invalidity_date = hit->entry.invalidity_date;
+  }
+  std::optional<StoredRevokedEntry> answer = entry_of(node);
   absl::MutexLock lock(&shard.mu);
   auto it = shard.index.find(key);
   if (it != shard.index.end()) {  // another thread filled it meanwhile
     shard.lru.erase(it->second);
     shard.index.erase(it);
   }
-  shard.lru.push_front(Node{key, now, std::move(hit)});
+  shard.lru.push_front(std::move(node));
   shard.index.emplace(std::move(key), shard.lru.begin());
   while (shard.lru.size() > per_shard_) {
     shard.index.erase(shard.lru.back().key);

@@ -1,6 +1,6 @@
 // A bounded in-memory layer in front of RevocationStore::Lookup (issue 6's
 // "hot in-memory layer"): remembers recent answers, revoked and not revoked,
-// per (issuer key id, serial), least recently used first out.
+// per (partition, serial), least recently used first out.
 //
 // Consistency: every answer is tagged with the store's change_count() read
 // before the store lookup that produced it, and is reused only while the
@@ -9,8 +9,9 @@
 // any committed replace or removal in this process invalidates everything
 // older at once.
 //
-// Memory: at most `max_entries` answers (about 150 bytes each; a revoked
-// answer also holds its copy of the partition metadata, a few hundred bytes).
+// Memory: at most `max_entries` answers, about 150 bytes each (revoked or
+// not: an answer is the entry's dates and reason, keyed by partition and
+// serial).
 //
 // Thread-safety: all methods may be called concurrently (sharded mutexes).
 // The store must outlive the cache.
@@ -46,9 +47,11 @@ class RevocationLookupCache {
   RevocationLookupCache(const RevocationLookupCache&) = delete;
   RevocationLookupCache& operator=(const RevocationLookupCache&) = delete;
 
-  // As RevocationStore::Lookup. Store errors are returned and not cached.
-  absl::StatusOr<std::optional<RevocationHit>> Lookup(absl::string_view issuer_key_id,
-                                                      absl::string_view serial) const;
+  // The entry RevocationStore::LookupInPartition finds (without the
+  // partition's metadata, which the caller has: holding a copy per answer
+  // would multiply the memory). Store errors are returned and not cached.
+  absl::StatusOr<std::optional<StoredRevokedEntry>> Lookup(absl::string_view partition_id,
+                                                           absl::string_view serial) const;
 
   // Answers held now (for status pages and tests).
   size_t size() const;
@@ -57,7 +60,11 @@ class RevocationLookupCache {
   struct Node {
     std::string key;
     uint64_t change_count;
-    std::shared_ptr<const RevocationHit> hit;  // nullptr: not revoked
+    bool revoked;
+    // When revoked (serial and partition id are the key's).
+    absl::Time revocation_date;
+    std::optional<crl::RevocationReason> reason;
+    std::optional<absl::Time> invalidity_date;
   };
   struct Shard {
     mutable absl::Mutex mu;

@@ -36,7 +36,7 @@ absl::Status Fill(RevocationStore& store, int number, int from, int to) {
 }
 
 bool Revoked(const RevocationLookupCache& cache, int i) {
-  auto hit = cache.Lookup(kKeyId, Serial(i));
+  auto hit = cache.Lookup("p", Serial(i));
   EXPECT_TRUE(hit.ok()) << hit.status();
   return hit.ok() && hit->has_value();
 }
@@ -55,11 +55,17 @@ TEST(RevocationLookupCache, AnswersAsTheStoreAndFollowsReplaces) {
     EXPECT_TRUE(Revoked(cache, 5));
     EXPECT_FALSE(Revoked(cache, 150));
   }
-  auto hit = cache.Lookup(kKeyId, Serial(7));
+  auto hit = cache.Lookup("p", Serial(7));
   ASSERT_TRUE(hit.ok() && hit->has_value());
-  EXPECT_EQ((*hit)->entry.serial, Serial(7));
-  EXPECT_EQ((*hit)->entry.revocation_date, absl::FromUnixSeconds(1700000007));
-  EXPECT_EQ((*hit)->partition.partition_id, "p");
+  EXPECT_EQ((*hit)->serial, Serial(7));
+  EXPECT_EQ((*hit)->revocation_date, absl::FromUnixSeconds(1700000007));
+  EXPECT_EQ((*hit)->reason, crl::RevocationReason::kKeyCompromise);
+  EXPECT_EQ((*hit)->partition_id, "p");
+  // The cached answer is the same as the first.
+  auto again = cache.Lookup("p", Serial(7));
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->revocation_date, absl::FromUnixSeconds(1700000007));
+  EXPECT_EQ((*again)->reason, crl::RevocationReason::kKeyCompromise);
 
   // A replace invalidates both kinds of cached answers.
   const uint64_t before = (*store)->change_count();

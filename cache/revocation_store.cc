@@ -289,6 +289,31 @@ absl::StatusOr<std::optional<RevocationHit>> RevocationStore::Lookup(absl::strin
   return std::optional<RevocationHit>();
 }
 
+absl::StatusOr<std::optional<RevocationHit>> RevocationStore::LookupInPartition(
+    absl::string_view partition_id, absl::string_view serial) const {
+  if (serial.size() > kMaxSerialBytes) return std::optional<RevocationHit>();
+  rocksdb::DB* db = rocks_->db();
+  // One snapshot for both reads: a replace committed in between would
+  // otherwise let us read the old generation after it was deleted (a
+  // revoked certificate reported as not listed).
+  ScopedSnapshot snapshot(db);
+  const rocksdb::ReadOptions ro = snapshot.Read();
+  std::string value;
+  rocksdb::Status s = db->Get(ro, partitions_, AsSlice(partition_id), &value);
+  if (s.IsNotFound()) return std::optional<RevocationHit>();
+  KENSHO_RETURN_IF_ERROR(FromRocks(s, "RocksDB read"));
+  KENSHO_ASSIGN_OR_RETURN(PartitionMetadata partition, DecodePartition(value));
+  if (partition.issuer_key_id.size() > kMaxKeyIdBytes) return absl::DataLossError("corrupt partition key id");
+  const std::string key = EntryKey(partition.issuer_key_id, serial, partition.generation);
+  s = db->Get(ro, revoked_, AsSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<RevocationHit>();
+  KENSHO_RETURN_IF_ERROR(FromRocks(s, "RocksDB read"));
+  KENSHO_ASSIGN_OR_RETURN(StoredRevokedEntry entry, DecodeEntryValue(value));
+  if (entry.partition_id != partition_id) return absl::DataLossError("revoked entry of another partition");
+  entry.serial = std::string(serial);
+  return std::optional<RevocationHit>(RevocationHit{std::move(entry), std::move(partition)});
+}
+
 absl::StatusOr<std::optional<PartitionMetadata>> RevocationStore::GetPartition(
     absl::string_view partition_id) const {
   KENSHO_ASSIGN_OR_RETURN(std::optional<std::string> value, rocks_->Get(kPartitionsFamily, partition_id));

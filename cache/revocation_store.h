@@ -145,6 +145,14 @@ class RevocationStore {
   // current CRL lists it. `serial` as crl::RevokedEntry::serial.
   absl::StatusOr<std::optional<RevocationHit>> Lookup(absl::string_view issuer_key_id,
                                                       absl::string_view serial) const;
+  // The revocation of `serial` in the current CRL of `partition_id` (the
+  // hot path: the certificate's distribution point names the partition).
+  // Two point reads in one snapshot, the partition's metadata and then the
+  // one entry key of its current generation, with no iterator: a few
+  // microseconds where Lookup's prefix seek costs tens at 10M entries.
+  // nullopt when the partition is unknown or does not list the serial.
+  absl::StatusOr<std::optional<RevocationHit>> LookupInPartition(absl::string_view partition_id,
+                                                                 absl::string_view serial) const;
   absl::StatusOr<std::optional<PartitionMetadata>> GetPartition(absl::string_view partition_id) const;
   absl::StatusOr<std::vector<PartitionMetadata>> ListPartitions() const;
 

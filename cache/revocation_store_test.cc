@@ -131,6 +131,17 @@ TEST(RevocationStore, ReplaceLookupAndList) {
   EXPECT_EQ((*hit)->partition.source, "file:///crl/p1.crl");
   EXPECT_EQ(ReasonOf(store, 120), RevocationReason::kCertificateHold);
   EXPECT_FALSE(ReasonOf(store, 150).has_value());
+  // The same through the partition the certificate names.
+  auto in_p1 = store.LookupInPartition("p1", Serial(42));
+  ASSERT_TRUE(in_p1.ok() && in_p1->has_value()) << in_p1.status();
+  EXPECT_EQ((*in_p1)->entry.revocation_date, absl::FromUnixSeconds(1700000042));
+  EXPECT_EQ((*in_p1)->partition.generation, (*hit)->partition.generation);
+  auto wrong_partition = store.LookupInPartition("p2", Serial(42));
+  ASSERT_TRUE(wrong_partition.ok());
+  EXPECT_FALSE(wrong_partition->has_value());
+  auto no_partition = store.LookupInPartition("nowhere", Serial(42));
+  ASSERT_TRUE(no_partition.ok());
+  EXPECT_FALSE(no_partition->has_value());
   auto other_issuer = store.Lookup(std::string(20, '\xac'), Serial(42));
   ASSERT_TRUE(other_issuer.ok());
   EXPECT_FALSE(other_issuer->has_value());
@@ -151,6 +162,9 @@ TEST(RevocationStore, ReplaceLookupAndList) {
                   .ok());
   EXPECT_EQ(ReasonOf(store, 5), RevocationReason::kSuperseded);
   EXPECT_FALSE(ReasonOf(store, 50).has_value());
+  auto dropped = store.LookupInPartition("p1", Serial(50));
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_FALSE(dropped->has_value());
   EXPECT_EQ(RawRevokedKeys(*db.rocks), (10 + 50));
   ASSERT_TRUE(store.RemovePartition("p2").ok());
   EXPECT_FALSE(ReasonOf(store, 120).has_value());
@@ -201,6 +215,10 @@ TEST(RevocationStore, ReplaceIsAtomicForReaders) {
       auto both = store.Lookup(kKeyId, Serial(500));
       auto old_only = store.Lookup(kKeyId, Serial(10));
       if (!both.ok() || !both->has_value() || !old_only.ok()) ++anomalies;
+      // The hot path's point reads: also never a gap while the old
+      // generation is deleted under them.
+      auto in_partition = store.LookupInPartition("p", Serial(500));
+      if (!in_partition.ok() || !in_partition->has_value()) ++anomalies;
       ++reads;
     }
   });

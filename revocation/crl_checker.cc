@@ -33,7 +33,8 @@ CrlRevocationChecker::CrlRevocationChecker(const PartitionManager* partitions,
       store_(store),
       ocsp_(ocsp),
       clock_(std::move(clock)),
-      max_stale_(max_stale) {}
+      max_stale_(max_stale),
+      lookups_(store) {}
 
 std::optional<verify::RevocationSummary> CrlRevocationChecker::FromOcsp(
     const verify::Certificate& leaf, const verify::Certificate& issuer,
@@ -146,33 +147,16 @@ verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificat
   const ASN1_INTEGER* serial = X509_get0_serialNumber(leaf.x509());
   const std::string serial_bytes(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
                                  static_cast<size_t>(ASN1_STRING_length(serial)));
-  const std::string memo_key =
-      absl::StrCat(key_id, "|", serial_bytes, "|", partition->generation);
-  std::optional<cache::StoredRevokedEntry> entry;
-  bool memoized = false;
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = lookups_.find(memo_key);
-    if (it != lookups_.end()) {
-      entry = it->second;
-      memoized = true;
-    }
+  auto hit = lookups_.Lookup(partition->partition_id, serial_bytes);
+  if (!hit.ok()) {
+    // Storage trouble: fail closed.
+    return verify::RevocationSummary{verify::RevocationStatus::kUnknown, "", std::nullopt,
+                                     verify::RevocationSource::kCrl,
+                                     absl::StrCat(partition->partition_id, ": ",
+                                                  hit.status().message())};
   }
-  if (!memoized) {
-    auto hit = store_->Lookup(key_id, serial_bytes);
-    if (!hit.ok()) {
-      // Storage trouble: fail closed.
-      return verify::RevocationSummary{verify::RevocationStatus::kUnknown, "", std::nullopt,
-                                       verify::RevocationSource::kCrl,
-                                       absl::StrCat(partition->partition_id, ": ",
-                                                    hit.status().message())};
-    }
-    if (hit->has_value()) entry = (*hit)->entry;
-    absl::MutexLock lock(&mu_);
-    if (lookups_.size() >= kMaxMemo) lookups_.clear();
-    lookups_[memo_key] = entry;
-  }
-  if (entry.has_value() && entry->revocation_date <= validation_time) {
+  const cache::StoredRevokedEntry* entry = hit->has_value() ? &**hit : nullptr;
+  if (entry != nullptr && entry->revocation_date <= validation_time) {
     r.status = verify::RevocationStatus::kRevoked;
     r.reason = ApiReasonName(entry->reason);
     r.revoked_at = entry->revocation_date;

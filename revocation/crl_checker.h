@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "cache/revocation_lookup_cache.h"
 #include "cache/revocation_store.h"
 #include "revocation/ocsp_manager.h"
 #include "revocation/partition_manager.h"
@@ -52,11 +53,13 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
   OcspManager* ocsp_;
   const std::function<absl::Time()> clock_;
   const absl::Duration max_stale_;
-  // Bounded memo tables: cleared when full.
+  // The hot layer in front of the store: answers per (partition, serial),
+  // valid until the store changes.
+  cache::RevocationLookupCache lookups_;
+  // Distribution points per certificate (a parse of an extension): a
+  // bounded memo, cleared when full.
   mutable absl::Mutex mu_;
   mutable std::unordered_map<std::string, std::vector<std::string>> dps_ ABSL_GUARDED_BY(mu_);
-  mutable std::unordered_map<std::string, std::optional<cache::StoredRevokedEntry>> lookups_
-      ABSL_GUARDED_BY(mu_);
 };
 
 // api.md's RevocationReason name for a CRL reason; empty for unspecified.
