@@ -38,12 +38,13 @@ CrlRevocationChecker::CrlRevocationChecker(const PartitionManager* partitions,
 
 std::optional<verify::RevocationSummary> CrlRevocationChecker::FromOcsp(
     const verify::Certificate& leaf, const verify::Certificate& issuer,
-    absl::Time validation_time) const {
+    absl::Time validation_time, bool* coming) const {
+  *coming = false;
   if (ocsp_ == nullptr) return std::nullopt;
   const absl::Time now = clock_();
   std::optional<OcspAnswer> a = ocsp_->Cached(leaf, issuer, now);
   if (!a.has_value()) {
-    ocsp_->Request(leaf, issuer, now);
+    *coming = ocsp_->Request(leaf, issuer, now);
     return std::nullopt;
   }
   if (a->status == OcspAnswer::Status::kUnknown) return std::nullopt;
@@ -72,13 +73,17 @@ verify::RevocationSummary CrlRevocationChecker::Check(const verify::Certificate&
                                                       verify::RevocationMode mode) const {
   // PREFER_OCSP: a current OCSP answer first. Otherwise the CRL, and OCSP
   // only when the CRL cannot answer.
+  bool ocsp_coming = false;
   if (mode == verify::RevocationMode::kPreferOcsp) {
-    if (auto r = FromOcsp(leaf, issuer, validation_time)) return *r;
-    return FromCrl(leaf, issuer, validation_time, mode);
+    if (auto r = FromOcsp(leaf, issuer, validation_time, &ocsp_coming)) return *r;
+    verify::RevocationSummary r = FromCrl(leaf, issuer, validation_time, mode);
+    r.try_later = r.status == verify::RevocationStatus::kUnknown && ocsp_coming;
+    return r;
   }
   verify::RevocationSummary r = FromCrl(leaf, issuer, validation_time, mode);
   if (r.status == verify::RevocationStatus::kUnknown) {
-    if (auto o = FromOcsp(leaf, issuer, validation_time)) return *o;
+    if (auto o = FromOcsp(leaf, issuer, validation_time, &ocsp_coming)) return *o;
+    r.try_later = ocsp_coming;
   }
   return r;
 }

@@ -43,10 +43,12 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
                                     const verify::Certificate& issuer,
                                     absl::Time validation_time, verify::RevocationMode mode) const;
   // A current OCSP answer as a summary; nullopt when none is cached (a
-  // background query is then queued).
+  // background query is then queued, and *coming says whether an answer
+  // may come soon: see OcspManager::Request).
   std::optional<verify::RevocationSummary> FromOcsp(const verify::Certificate& leaf,
                                                     const verify::Certificate& issuer,
-                                                    absl::Time validation_time) const;
+                                                    absl::Time validation_time,
+                                                    bool* coming) const;
 
   const PartitionManager* partitions_;
   const cache::RevocationStore* store_;

@@ -64,6 +64,10 @@ absl::StatusOr<OcspAnswer> ReadOcspResponse(absl::string_view der,
   std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> response_owner(
       response, OCSP_RESPONSE_free);
   int rs = OCSP_response_status(response);
+  if (rs == OCSP_RESPONSE_STATUS_TRYLATER) {
+    // RFC 6960 2.3: the responder works but cannot answer now.
+    return absl::ResourceExhaustedError("OCSP responder says tryLater");
+  }
   if (rs != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
     return absl::UnavailableError(
         absl::StrCat("OCSP responder says ", OCSP_response_status_str(rs)));

@@ -33,8 +33,10 @@ absl::StatusOr<std::string> OcspCacheKey(const verify::Certificate& leaf,
                                          const verify::Certificate& issuer);
 
 // Asks `url` (http:// or https://) about `leaf`, bounded by the timeouts and
-// byte limit. Errors: Unavailable (transport, HTTP), DeadlineExceeded,
-// InvalidArgument / PermissionDenied (a response that cannot be believed).
+// byte limit. Errors: Unavailable (transport, HTTP, a responder status such
+// as unauthorized or internalError), ResourceExhausted (tryLater),
+// DeadlineExceeded, InvalidArgument / PermissionDenied (a response that
+// cannot be believed).
 absl::StatusOr<OcspAnswer> QueryOcsp(const std::string& url, const verify::Certificate& leaf,
                                      const verify::Certificate& issuer, absl::Time now,
                                      absl::Duration connect_timeout,

@@ -248,13 +248,17 @@ TEST_F(OcspClientTest, UnknownStatus) {
 }
 
 TEST_F(OcspClientTest, NonSuccessfulResponseStatusIsAnErrorNotAVerdict) {
-  for (int status : {OCSP_RESPONSE_STATUS_TRYLATER, OCSP_RESPONSE_STATUS_UNAUTHORIZED,
-                     OCSP_RESPONSE_STATUS_INTERNALERROR, OCSP_RESPONSE_STATUS_MALFORMEDREQUEST,
-                     OCSP_RESPONSE_STATUS_SIGREQUIRED}) {
+  for (int status : {OCSP_RESPONSE_STATUS_UNAUTHORIZED, OCSP_RESPONSE_STATUS_INTERNALERROR,
+                     OCSP_RESPONSE_STATUS_MALFORMEDREQUEST, OCSP_RESPONSE_STATUS_SIGREQUIRED}) {
     auto a = ReadOcspResponse(StatusOnlyResponse(status), *leaf_->cert, *ca_->cert, now_);
     ASSERT_FALSE(a.ok()) << status;
     EXPECT_EQ(a.status().code(), absl::StatusCode::kUnavailable) << a.status();
   }
+  // tryLater is told apart: the verdict becomes TRY_LATER, not unavailable.
+  auto a = ReadOcspResponse(StatusOnlyResponse(OCSP_RESPONSE_STATUS_TRYLATER), *leaf_->cert,
+                            *ca_->cert, now_);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().code(), absl::StatusCode::kResourceExhausted) << a.status();
 }
 
 TEST_F(OcspClientTest, ResponseForAnotherCertificateIsRefused) {

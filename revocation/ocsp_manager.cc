@@ -9,6 +9,8 @@ namespace {
 constexpr size_t kMaxQueue = 10000;
 constexpr size_t kMaxAnswers = 1000000;
 constexpr absl::Duration kNegativeTtl = absl::Minutes(1);
+// A responder that says tryLater is asked again sooner than a failed one.
+constexpr absl::Duration kTryLaterTtl = absl::Seconds(10);
 constexpr absl::Duration kSkew = absl::Minutes(5);
 
 bool Current(const OcspAnswer& a, absl::Time now) {
@@ -68,18 +70,21 @@ std::optional<OcspAnswer> OcspManager::Cached(const verify::Certificate& leaf,
   return a;
 }
 
-void OcspManager::Request(const verify::Certificate& leaf, const verify::Certificate& issuer,
+bool OcspManager::Request(const verify::Certificate& leaf, const verify::Certificate& issuer,
                           absl::Time now) {
   std::string url = UrlFor(issuer);
-  if (url.empty()) return;
+  if (url.empty()) return false;
   auto key = OcspCacheKey(leaf, issuer);
-  if (!key.ok()) return;
+  if (!key.ok()) return false;
   absl::MutexLock lock(&mu_);
-  if (stopping_ || pending_.count(*key) || queue_.size() >= kMaxQueue) return;
+  if (stopping_) return false;
+  if (pending_.count(*key)) return true;
   auto failed = failed_until_.find(*key);
-  if (failed != failed_until_.end() && now < failed->second) return;
+  if (failed != failed_until_.end() && now < failed->second.until) return failed->second.try_later;
+  if (queue_.size() >= kMaxQueue) return false;
   pending_.insert(*key);
   queue_.push_back(Job{*key, url, leaf.der(), issuer.der()});
+  return true;
 }
 
 void OcspManager::Start(std::function<absl::Time()> clock) {
@@ -126,7 +131,8 @@ void OcspManager::Loop(std::function<absl::Time()> clock) {
       failed_until_.erase(job.key);
     } else {
       if (failed_until_.size() >= kMaxAnswers) failed_until_.clear();
-      failed_until_[job.key] = now + kNegativeTtl;
+      const bool try_later = answer.status().code() == absl::StatusCode::kResourceExhausted;
+      failed_until_[job.key] = Failure{now + (try_later ? kTryLaterTtl : kNegativeTtl), try_later};
     }
   }
 }

@@ -46,8 +46,10 @@ class OcspManager {
                                    const verify::Certificate& issuer, absl::Time now) const;
 
   // Queues a background query (no-op when one is pending, failed lately, the
-  // queue is full, or no responder serves the issuer).
-  void Request(const verify::Certificate& leaf, const verify::Certificate& issuer,
+  // queue is full, or no responder serves the issuer). True when an answer
+  // may come soon: a query is queued or in flight, or the responder's last
+  // word was tryLater (its negative cache then lasts only kTryLaterTtl).
+  bool Request(const verify::Certificate& leaf, const verify::Certificate& issuer,
                absl::Time now);
 
   void Start(std::function<absl::Time()> clock);
@@ -68,7 +70,11 @@ class OcspManager {
   mutable std::map<std::string, OcspAnswer> answers_ ABSL_GUARDED_BY(mu_);
   std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> pending_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, absl::Time> failed_until_ ABSL_GUARDED_BY(mu_);
+  struct Failure {
+    absl::Time until;
+    bool try_later;  // the responder said tryLater
+  };
+  std::map<std::string, Failure> failed_until_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread worker_;
 };

@@ -292,7 +292,11 @@ class Engine::Run {
         Fail(SubIndication::kRevoked);
         break;
       case RevocationStatus::kUnknown:
-        if (mode == RevocationMode::kHardFail) {
+        if (mode == RevocationMode::kHardFail && verdict_.revocation.try_later) {
+          Check("revocation", CheckResult::kFailed,
+                "no fresh revocation status yet, a query is under way (hard-fail)", t);
+          Fail(SubIndication::kTryLater);
+        } else if (mode == RevocationMode::kHardFail) {
           Check("revocation", CheckResult::kFailed, "no fresh revocation status (hard-fail)", t);
           Fail(SubIndication::kRevocationUnavailable);
         } else {

@@ -52,6 +52,10 @@ struct RevocationSummary {
   std::optional<absl::Time> this_update, next_update;
   bool from_cache = false;
   bool stale = false;
+  // UNKNOWN for now only: a query for this status is under way, or its
+  // source asked to be retried (OCSP tryLater). Hard-fail then answers
+  // TRY_LATER instead of REVOCATION_UNAVAILABLE.
+  bool try_later = false;
 };
 
 struct CertificateSummary {
