@@ -4,6 +4,7 @@ Bazel has no pkg-config. Tests link dynamically, so every library must name
 everything it uses; regenerate with:
   pkg-config --libs grpc++ protobuf
   pkg-config --libs absl_flags_parse
+  pkg-config --libs yaml-cpp
 """
 
 GRPC_PROTOBUF_LINKOPTS = [
@@ -118,3 +119,5 @@ ABSL_FLAGS_LINKOPTS = [
     "-labsl_log_severity",
     "-labsl_time_zone",
 ]
+
+YAML_CPP_LINKOPTS = ["-lyaml-cpp"]

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -13,6 +15,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/yaml_to_json.h"
 
 namespace kensho::server {
 namespace {
@@ -67,6 +70,28 @@ bool IsDottedOid(const std::string& s) {
   return digit && arcs >= 1;
 }
 
+// The proto3 JSON mapping, shared by .json and (converted) YAML configs.
+absl::Status ParseJsonConfig(const std::string& path, const std::string& json,
+                             v1::ServerConfig* config) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto status = google::protobuf::util::JsonStringToMessage(json, config, options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config ", path, ": ", status.message().as_string()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseYamlConfig(const std::string& path, const std::string& text,
+                             v1::ServerConfig* config) {
+  absl::StatusOr<std::string> json = YamlToJson(text);
+  if (!json.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("config ", path, ": ", json.status().message()));
+  }
+  return ParseJsonConfig(path, *json, config);
+}
+
 }  // namespace
 
 absl::StatusOr<HostPort> ParseHostPort(const std::string& text) {
@@ -117,15 +142,12 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
       return absl::InvalidArgumentError(
           absl::StrCat("config: ", text.status().message()));
     }
-    // JSON (proto3 JSON mapping) for *.json, textproto otherwise.
+    // JSON (proto3 JSON mapping) for *.json, YAML (converted to the same
+    // JSON) for *.yaml / *.yml, textproto otherwise.
     if (absl::EndsWith(config_path, ".json")) {
-      google::protobuf::util::JsonParseOptions options;
-      options.ignore_unknown_fields = false;
-      auto status = google::protobuf::util::JsonStringToMessage(*text, &config, options);
-      if (!status.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("config ", config_path, ": ", status.message().as_string()));
-      }
+      if (absl::Status s = ParseJsonConfig(config_path, *text, &config); !s.ok()) return s;
+    } else if (absl::EndsWith(config_path, ".yaml") || absl::EndsWith(config_path, ".yml")) {
+      if (absl::Status s = ParseYamlConfig(config_path, *text, &config); !s.ok()) return s;
     } else {
       google::protobuf::TextFormat::Parser parser;
       ErrorCollector errors;
@@ -175,6 +197,12 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
     if (c.rate_per_second() < 0 || c.burst() < 0 || c.max_streams() < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "callers[", i, "] '", c.name(), "': rate_per_second, burst and max_streams must not be negative"));
+    }
+    // NaN would read as "no limit" and infinity as a bucket that never
+    // drains; both come from a typo (textproto nan/inf, JSON "NaN", YAML .nan).
+    if (!std::isfinite(c.rate_per_second())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "callers[", i, "] '", c.name(), "'.rate_per_second: must be a finite number"));
     }
     if (c.roles().empty()) {
       return absl::InvalidArgumentError(

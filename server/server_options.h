@@ -1,5 +1,6 @@
-// The server's settings: the config file (proto/config.proto, textproto)
-// with command-line flags laid over it, validated as a whole at startup.
+// The server's settings: the config file (proto/config.proto: textproto,
+// JSON for *.json, YAML for *.yaml / *.yml) with command-line flags laid
+// over it, validated as a whole at startup.
 #ifndef KENSHO_SERVER_SERVER_OPTIONS_H_
 #define KENSHO_SERVER_SERVER_OPTIONS_H_
 
@@ -34,8 +35,11 @@ struct HostPort {
 absl::StatusOr<HostPort> ParseHostPort(const std::string& text);
 bool IsLoopbackHost(const std::string& host);
 
-// Reads `config_path` (empty: no file), applies `flags` and defaults, and
-// validates. Each error names the field and the problem.
+// Reads `config_path` (empty: no file; at most 1 MiB), applies `flags` and
+// defaults, and validates. Each error names the file or field and the
+// problem. YAML is converted to JSON and read with the proto3 JSON mapping,
+// like *.json; anchors/aliases, tags other than !!str and nesting deeper
+// than 64 are refused (see YamlToJson in the .cc).
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path,
                                                   const FlagOverrides& flags);
 
