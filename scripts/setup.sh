@@ -8,7 +8,7 @@ PACKAGES=(
   g++ python3 openssl ca-certificates procps iproute2
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libssl-dev libabsl-dev librocksdb-dev libbenchmark-dev libgtest-dev libgmock-dev
-  prometheus-cpp-dev libcurl4-openssl-dev libyaml-cpp-dev
+  prometheus-cpp-dev libcurl4-openssl-dev libyaml-cpp-dev libgoogle-perftools-dev
   prometheus
   chromium
   clang-14 libclang-rt-14-dev

@@ -1,7 +1,6 @@
 #include "verify/certificate_cache.h"
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
+#include "absl/hash/hash.h"
 
 namespace kensho::verify {
 
@@ -10,16 +9,12 @@ CertificateCache::CertificateCache(size_t capacity)
 
 absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
     absl::string_view der) {
-  // Fetched once: the one-shot SHA256() looks the implementation up per call.
-  static const EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  EVP_Digest(der.data(), der.size(), digest, nullptr, sha256, nullptr);
-  std::string key(reinterpret_cast<char*>(digest), sizeof digest);
-  Shard& shard = shards_[digest[0] % kShards];
+  const uint64_t key = absl::Hash<absl::string_view>()(der);
+  Shard& shard = shards_[(key >> 56) % kShards];
   {
     absl::MutexLock lock(&shard.mu);
     auto it = shard.map.find(key);
-    if (it != shard.map.end()) {
+    if (it != shard.map.end() && it->second->certificate->der() == der) {
       hits_.fetch_add(1, std::memory_order_relaxed);
       return it->second;
     }
@@ -35,8 +30,14 @@ absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
   if (capacity_ == 0) return result;
   absl::MutexLock lock(&shard.mu);
   auto [it, inserted] = shard.map.emplace(key, result);
-  if (!inserted) return it->second;  // another thread parsed it first
-  shard.order.push_back(std::move(key));
+  if (!inserted) {
+    // Another thread parsed it first, or another DER with the same hash is
+    // cached: the newer one takes the slot (its place in the order stays).
+    if (it->second->certificate->der() == der) return it->second;
+    it->second = result;
+    return result;
+  }
+  shard.order.push_back(key);
   while (shard.order.size() > per_shard_) {
     shard.map.erase(shard.order.front());
     shard.order.pop_front();
