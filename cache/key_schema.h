@@ -35,10 +35,11 @@ inline constexpr char kSchemaVersionKey[] = "schema_version";
 //   revoked     kRevokedEntryPrefix || u8 len || issuer key id || u8 len ||
 //               serial || be64 generation -> revoked entry value
 //               (revocation_codec.h: partition id, dates, reason)
-//               kRevokedGenerationPrefix || be64 generation || be64 batch
-//               -> the batch's entry keys, each as u8 length || key (lists
-//               a generation's entries so it can be deleted; written in the
-//               same WriteBatch as those entries)
+//               (kRevokedGenerationPrefix || be64 generation || be64 batch
+//               -> entry keys: a generation's index, written by earlier
+//               versions to delete it entry by entry; no longer written
+//               or read, and dropped by compaction. Retired generations
+//               now go with compactions: live_generations.h)
 //   partitions  partition id -> partition metadata (revocation_codec.h),
 //               including its current generation
 //   meta        kNextRevocationGenerationKey -> be64 next generation

@@ -1,5 +1,6 @@
 #include "cache/revocation_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -7,6 +8,7 @@
 #include "base/status_macros.h"
 #include "cache/key_schema.h"
 #include "rocksdb/db.h"
+#include "rocksdb/experimental.h"
 #include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/snapshot.h"
@@ -67,8 +69,6 @@ absl::Status PartitionWriter::Add(const crl::RevokedEntry& entry) {
   const std::string key = EntryKey(issuer_key_id_, entry.serial, generation_);
   KENSHO_RETURN_IF_ERROR(FromRocks(
       batch_->Put(store_->revoked_, key, EncodeEntryValue(entry, partition_id_)), "batch"));
-  index_.push_back(static_cast<char>(key.size()));  // keys are < 256 bytes (codec limits)
-  index_.append(key);
   ++entries_;
   if (++batched_ >= store_->options_.batch_entries) return WriteBuffered();
   return absl::OkStatus();
@@ -81,11 +81,6 @@ absl::Status PartitionWriter::Flush() {
 
 absl::Status PartitionWriter::WriteBuffered() {
   if (batched_ == 0) return absl::OkStatus();
-  // The batch's index record goes in the same atomic batch as its entries.
-  std::string index_key = GenerationPrefix(generation_);
-  AppendBigEndian64(batches_++, &index_key);
-  KENSHO_RETURN_IF_ERROR(
-      FromRocks(batch_->Put(store_->revoked_, index_key, index_), "batch"));
   // The first wal_entries go through the WAL (small partitions: no forced
   // memtable flush per commit); the rest of a big CRL skips it.
   const bool skip_wal = entries_ > store_->options_.wal_entries;
@@ -93,7 +88,6 @@ absl::Status PartitionWriter::WriteBuffered() {
   KENSHO_RETURN_IF_ERROR(store_->WriteBatch(
       batch_.get(), skip_wal ? RevocationStore::Durability::kNoWal : RevocationStore::Durability::kUnsynced));
   batch_->Clear();
-  index_.clear();
   batched_ = 0;
   return absl::OkStatus();
 }
@@ -131,7 +125,17 @@ absl::StatusOr<std::unique_ptr<RevocationStore>> RevocationStore::Open(RocksStor
   }
   if (options.batch_entries < 1) options.batch_entries = 1;
   std::unique_ptr<RevocationStore> store(new RevocationStore(rocks, options));
-  KENSHO_RETURN_IF_ERROR(store->SweepOrphans().status());
+  // What is live now: the partitions' current generations (no writer runs
+  // yet). Everything else, e.g. what a writer killed mid-replace left, is
+  // garbage from here on.
+  KENSHO_ASSIGN_OR_RETURN(std::vector<PartitionMetadata> partitions, store->ListPartitions());
+  LiveGenerations::Set live;
+  absl::MutexLock lock(&store->mu_);
+  for (const PartitionMetadata& p : partitions) {
+    live.insert(p.generation);
+    store->live_entries_ += p.entry_count;
+  }
+  rocks->live_generations()->Reset(std::move(live));
   return store;
 }
 
@@ -167,38 +171,47 @@ absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginReplace(
   AppendBigEndian64(generation + 1, &bumped);
   // Durable before any entry of this generation exists, so it is never reused.
   KENSHO_RETURN_IF_ERROR(rocks_->Commit({{kMetaFamily, kNextRevocationGenerationKey, bumped}}));
-  in_progress_.insert(generation);
+  // Live before its first entry is written: no compaction may drop it.
+  rocks_->live_generations()->Add(generation);
   return std::unique_ptr<PartitionWriter>(
       new PartitionWriter(this, std::string(partition_id), std::string(issuer_key_id), generation));
 }
 
 absl::Status RevocationStore::CommitWriter(PartitionWriter* writer, PartitionMetadata metadata) {
-  std::optional<uint64_t> old_generation;
-  {
-    absl::MutexLock lock(&mu_);
-    KENSHO_ASSIGN_OR_RETURN(std::optional<PartitionMetadata> old, GetPartition(metadata.partition_id));
-    if (old.has_value()) old_generation = old->generation;
-    rocksdb::WriteBatch flip;
-    KENSHO_RETURN_IF_ERROR(FromRocks(
-        flip.Put(rocks_->family(kPartitionsFamily), metadata.partition_id, EncodePartition(metadata)),
-        "batch"));
-    KENSHO_RETURN_IF_ERROR(WriteBatch(&flip, Durability::kSynced));
-    in_progress_.erase(writer->generation());
-    changes_.fetch_add(1, std::memory_order_release);
-  }
-  // The flip is durable; if this fails the sweep deletes the leftovers.
-  if (old_generation.has_value() && *old_generation != writer->generation()) {
-    int64_t deleted = 0;
-    DeleteGeneration(*old_generation, &deleted).IgnoreError();
+  absl::MutexLock lock(&mu_);
+  KENSHO_ASSIGN_OR_RETURN(std::optional<PartitionMetadata> old, GetPartition(metadata.partition_id));
+  rocksdb::WriteBatch flip;
+  KENSHO_RETURN_IF_ERROR(FromRocks(
+      flip.Put(rocks_->family(kPartitionsFamily), metadata.partition_id, EncodePartition(metadata)),
+      "batch"));
+  KENSHO_RETURN_IF_ERROR(WriteBatch(&flip, Durability::kSynced));
+  // Readers that started before the flip may still read the old generation:
+  // the count moves before it becomes garbage (see Lookup).
+  changes_.fetch_add(1, std::memory_order_release);
+  live_entries_ += metadata.entry_count;
+  if (old.has_value() && old->generation != writer->generation()) {
+    live_entries_ -= old->entry_count;
+    Retire(old->generation, old->entry_count);
   }
   return absl::OkStatus();
 }
 
 void RevocationStore::AbandonWriter(PartitionWriter* writer) {
-  int64_t deleted = 0;
-  DeleteGeneration(writer->generation(), &deleted).IgnoreError();
   absl::MutexLock lock(&mu_);
-  in_progress_.erase(writer->generation());
+  Retire(writer->generation(), writer->entries_written());
+}
+
+void RevocationStore::Retire(uint64_t generation, int64_t entries) {
+  rocks_->live_generations()->Remove(generation);
+  // Garbage is dropped by compactions; when there is as much of it as live
+  // data (and it is not tiny), ask RocksDB to compact the family in the
+  // background, so the disk holds at most about twice the live entries.
+  garbage_entries_ += entries;
+  if (garbage_entries_ >= std::max<int64_t>(live_entries_, kCompactionGarbageFloor)) {
+    garbage_entries_ = 0;
+    rocksdb::experimental::SuggestCompactRange(rocks_->db(), revoked_, nullptr, nullptr)
+        .PermitUncheckedError();
+  }
 }
 
 absl::Status RevocationStore::ReplacePartition(
@@ -211,56 +224,48 @@ absl::Status RevocationStore::ReplacePartition(
 }
 
 absl::Status RevocationStore::RemovePartition(absl::string_view partition_id) {
-  std::optional<uint64_t> generation;
-  {
-    absl::MutexLock lock(&mu_);
-    KENSHO_ASSIGN_OR_RETURN(std::optional<PartitionMetadata> old, GetPartition(partition_id));
-    if (!old.has_value()) return absl::OkStatus();
-    generation = old->generation;
-    KENSHO_RETURN_IF_ERROR(rocks_->Commit({{kPartitionsFamily, std::string(partition_id), std::nullopt}}));
-    changes_.fetch_add(1, std::memory_order_release);
-  }
-  int64_t deleted = 0;
-  return DeleteGeneration(*generation, &deleted);
+  absl::MutexLock lock(&mu_);
+  KENSHO_ASSIGN_OR_RETURN(std::optional<PartitionMetadata> old, GetPartition(partition_id));
+  if (!old.has_value()) return absl::OkStatus();
+  KENSHO_RETURN_IF_ERROR(rocks_->Commit({{kPartitionsFamily, std::string(partition_id), std::nullopt}}));
+  changes_.fetch_add(1, std::memory_order_release);
+  live_entries_ -= old->entry_count;
+  Retire(old->generation, old->entry_count);
+  return absl::OkStatus();
 }
 
-absl::Status RevocationStore::DeleteGeneration(uint64_t generation, int64_t* deleted) {
-  rocksdb::ColumnFamilyHandle* cf = revoked_;
-  const std::string prefix = GenerationPrefix(generation);
-  const std::string end = GenerationPrefix(generation + 1);
-  rocksdb::ReadOptions ro;
-  ro.total_order_seek = true;
-  ro.fill_cache = false;
-  rocksdb::Slice upper(end);
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db()->NewIterator(ro, cf));
-  rocksdb::WriteBatch batch;
-  int batched = 0;
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    if (!absl::StartsWith(AsView(it->key()), prefix)) break;
-    absl::string_view keys = AsView(it->value());
-    while (!keys.empty()) {
-      const size_t n = static_cast<uint8_t>(keys[0]);
-      if (n + 1 > keys.size()) return absl::DataLossError("corrupt revocation generation index");
-      KENSHO_RETURN_IF_ERROR(FromRocks(batch.Delete(cf, AsSlice(keys.substr(1, n))), "batch"));
-      keys.remove_prefix(n + 1);
-      ++*deleted;
-      if (++batched >= options_.batch_entries) {
-        KENSHO_RETURN_IF_ERROR(WriteBatch(&batch, Durability::kNoWal));
-        batch.Clear();
-        batched = 0;
-      }
-    }
+namespace {
+
+// A miss is only sure if no replace or removal was committed while it was
+// read: the generation it read may have been retired meanwhile, and its
+// entries may go with any compaction after that (compaction filters do not
+// spare snapshots). The change count moves before a generation is retired,
+// so an unchanged count proves the miss; otherwise ask again.
+template <typename Read>
+absl::StatusOr<std::optional<RevocationHit>> SureAnswer(const std::atomic<uint64_t>& changes,
+                                                        Read read) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const uint64_t before = changes.load(std::memory_order_acquire);
+    KENSHO_ASSIGN_OR_RETURN(std::optional<RevocationHit> hit, read());
+    if (hit.has_value() || changes.load(std::memory_order_acquire) == before) return hit;
   }
-  KENSHO_RETURN_IF_ERROR(FromRocks(it->status(), "RocksDB iterate"));
-  it.reset();
-  // The index last: if this is interrupted, the sweep finds the generation again.
-  KENSHO_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(cf, prefix, end), "batch"));
-  return WriteBatch(&batch, Durability::kNoWal);
+  return absl::UnavailableError("revocation data kept changing during the lookup");
 }
+
+}  // namespace
 
 absl::StatusOr<std::optional<RevocationHit>> RevocationStore::Lookup(absl::string_view issuer_key_id,
                                                                      absl::string_view serial) const {
+  return SureAnswer(changes_, [&] { return LookupOnce(issuer_key_id, serial); });
+}
+
+absl::StatusOr<std::optional<RevocationHit>> RevocationStore::LookupInPartition(
+    absl::string_view partition_id, absl::string_view serial) const {
+  return SureAnswer(changes_, [&] { return LookupInPartitionOnce(partition_id, serial); });
+}
+
+absl::StatusOr<std::optional<RevocationHit>> RevocationStore::LookupOnce(absl::string_view issuer_key_id,
+                                                                         absl::string_view serial) const {
   if (issuer_key_id.size() > kMaxKeyIdBytes || serial.size() > kMaxSerialBytes) {
     return std::optional<RevocationHit>();
   }
@@ -289,13 +294,12 @@ absl::StatusOr<std::optional<RevocationHit>> RevocationStore::Lookup(absl::strin
   return std::optional<RevocationHit>();
 }
 
-absl::StatusOr<std::optional<RevocationHit>> RevocationStore::LookupInPartition(
+absl::StatusOr<std::optional<RevocationHit>> RevocationStore::LookupInPartitionOnce(
     absl::string_view partition_id, absl::string_view serial) const {
   if (serial.size() > kMaxSerialBytes) return std::optional<RevocationHit>();
   rocksdb::DB* db = rocks_->db();
-  // One snapshot for both reads: a replace committed in between would
-  // otherwise let us read the old generation after it was deleted (a
-  // revoked certificate reported as not listed).
+  // One snapshot for both reads (SureAnswer covers a generation retired
+  // while they run).
   ScopedSnapshot snapshot(db);
   const rocksdb::ReadOptions ro = snapshot.Read();
   std::string value;
@@ -334,39 +338,10 @@ absl::StatusOr<std::vector<PartitionMetadata>> RevocationStore::ListPartitions()
   return out;
 }
 
-absl::StatusOr<SweepStats> RevocationStore::SweepOrphans() {
-  std::set<uint64_t> keep;
-  uint64_t next_generation = 1;
-  {
-    absl::MutexLock lock(&mu_);
-    keep = in_progress_;
-    KENSHO_ASSIGN_OR_RETURN(std::vector<PartitionMetadata> partitions, ListPartitions());
-    for (const PartitionMetadata& p : partitions) keep.insert(p.generation);
-    KENSHO_ASSIGN_OR_RETURN(std::optional<std::string> next,
-                            rocks_->Get(kMetaFamily, kNextRevocationGenerationKey));
-    if (next.has_value() && next->size() == 8) next_generation = ReadBigEndian64(*next);
-  }
-  SweepStats stats;
-  rocksdb::ReadOptions ro;
-  ro.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db()->NewIterator(ro, revoked_));
-  const std::string index_prefix(1, kRevokedGenerationPrefix);
-  it->Seek(index_prefix);
-  while (it->Valid()) {
-    const absl::string_view key = AsView(it->key());
-    if (!absl::StartsWith(key, index_prefix) || key.size() < 9) break;
-    const uint64_t generation = ReadBigEndian64(key.substr(1, 8));
-    // Generations allocated after the sweep began belong to new writers.
-    if (generation >= next_generation) break;
-    if (!keep.count(generation)) {
-      KENSHO_RETURN_IF_ERROR(DeleteGeneration(generation, &stats.entries));
-      ++stats.generations;
-    }
-    if (generation == UINT64_MAX) break;
-    it->Seek(GenerationPrefix(generation + 1));
-  }
-  KENSHO_RETURN_IF_ERROR(FromRocks(it->status(), "RocksDB iterate"));
-  return stats;
+absl::Status RevocationStore::CompactGarbage() {
+  rocksdb::CompactRangeOptions o;
+  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(rocks_->db()->CompactRange(o, revoked_, nullptr, nullptr), "RocksDB compact");
 }
 
 }  // namespace kensho::cache

@@ -3,25 +3,27 @@
 // Layout: key_schema.h ("Revocation layout"), values: revocation_codec.h.
 // Every replace of a partition writes its entries under a new store-wide
 // generation number, then flips the partition's metadata to that generation
-// in one synced write, then deletes the previous generation. A lookup reads
-// from one RocksDB snapshot and believes an entry only if its generation is
-// its partition's current one, so a reader sees the old complete set or the
-// new complete set, never a mix, also after a crash at any moment: entries
-// of an unflipped generation are invisible and Open() sweeps them away.
+// in one synced write. Readers believe an entry only under its partition's
+// current generation, so a reader sees the old complete set or the new
+// complete set, never a mix, also after a crash at any moment: entries of an
+// unflipped generation are invisible.
+// Garbage: nothing is ever deleted entry by entry. A generation is "live"
+// (live_generations.h) from before its first write until it is replaced,
+// removed or abandoned; the revoked family's compaction filter drops every
+// entry of a generation that is not live, so a replace costs its writes
+// only, and what a killed writer left behind goes with later compactions.
+// When retired entries reach the live ones (or kCompactionGarbageFloor) the
+// store asks RocksDB for a background compaction of the family.
 // Durability: a writer's first Options::wal_entries entries go through the
 // WAL unsynced (the synced flip also makes every earlier WAL record durable).
 // Beyond that (CRLs of millions of entries), entry batches skip the WAL and
 // go to the memtable only: the WAL doubled the bytes written and made a
 // restart replay millions of records. Such a writer's Commit first flushes
-// the revoked family (DB::Flush, waited for): every entry and index record
-// of the generation is then in synced SST files recorded in the synced
-// MANIFEST, and only then does the synced flip (WAL) point the partition at
-// it. So a flipped generation is complete after any crash; a crash before
-// the flip keeps any subset of whole batches (each batch carries its own
-// index record) of the unflipped generation, which is invisible and swept.
-// Deletions of old generations also skip the WAL: lost ones leave the index
-// records (deleted last, in the same family; memtables flush in order), so
-// the sweep finds and deletes the generation again.
+// the revoked family (DB::Flush, waited for): every entry of the generation
+// is then in synced SST files recorded in the synced MANIFEST, and only then
+// does the synced flip (WAL) point the partition at it. So a flipped
+// generation is complete after any crash; entries of an unflipped one are
+// invisible, and garbage once the store is reopened.
 //
 // Thread-safety: all methods may be called concurrently. Replacing the same
 // partition from two writers at once is safe (the last commit wins) but
@@ -58,11 +60,6 @@ namespace kensho::cache {
 struct RevocationHit {
   StoredRevokedEntry entry;
   PartitionMetadata partition;  // the partition whose current CRL lists it
-};
-
-struct SweepStats {
-  int64_t generations = 0;  // orphaned generations deleted
-  int64_t entries = 0;      // their entries
 };
 
 class RevocationStore;
@@ -104,9 +101,7 @@ class PartitionWriter : public crl::RevokedEntrySink {
   std::string issuer_key_id_;
   uint64_t generation_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
-  std::string index_;  // this batch's entry keys, each as u8 length || key
   int batched_ = 0;
-  uint64_t batches_ = 0;
   int64_t entries_ = 0;
   bool skipped_wal_ = false;  // some batch was written without the WAL
   bool committed_ = false;
@@ -156,8 +151,10 @@ class RevocationStore {
   absl::StatusOr<std::optional<PartitionMetadata>> GetPartition(absl::string_view partition_id) const;
   absl::StatusOr<std::vector<PartitionMetadata>> ListPartitions() const;
 
-  // Deletes generations no partition points to and no writer is filling.
-  absl::StatusOr<SweepStats> SweepOrphans();
+  // Compacts the whole revoked family now, dropping every entry of a
+  // retired generation (for tests and maintenance; garbage otherwise goes
+  // with RocksDB's background compactions).
+  absl::Status CompactGarbage();
 
   // Increases (in this process) after every change readers can see: a
   // committed replace or a removed partition. A cache of Lookup answers
@@ -172,10 +169,16 @@ class RevocationStore {
   absl::Status WriteBatch(rocksdb::WriteBatch* batch, Durability durability);
   // Flushes the revoked family's memtables to SST files and waits.
   absl::Status FlushEntries();
-  // Deletes every entry of `generation`; adds the count to *deleted.
-  absl::Status DeleteGeneration(uint64_t generation, int64_t* deleted);
   absl::Status CommitWriter(PartitionWriter* writer, PartitionMetadata metadata);
   void AbandonWriter(PartitionWriter* writer);
+  // Makes `generation` (of `entries` entries) garbage.
+  void Retire(uint64_t generation, int64_t entries) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<std::optional<RevocationHit>> LookupOnce(absl::string_view issuer_key_id,
+                                                          absl::string_view serial) const;
+  absl::StatusOr<std::optional<RevocationHit>> LookupInPartitionOnce(absl::string_view partition_id,
+                                                                     absl::string_view serial) const;
+
+  static constexpr int64_t kCompactionGarbageFloor = 1000000;
 
   RocksStore* rocks_;
   rocksdb::ColumnFamilyHandle* revoked_;
@@ -184,7 +187,8 @@ class RevocationStore {
   std::atomic<uint64_t> changes_{0};
   // Serializes generation allocation and metadata flips.
   absl::Mutex mu_;
-  std::set<uint64_t> in_progress_ ABSL_GUARDED_BY(mu_);
+  int64_t live_entries_ ABSL_GUARDED_BY(mu_) = 0;     // in current generations
+  int64_t garbage_entries_ ABSL_GUARDED_BY(mu_) = 0;  // retired since the last compaction asked for
 };
 
 }  // namespace kensho::cache

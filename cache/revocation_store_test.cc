@@ -77,18 +77,17 @@ int64_t RawRevokedKeys(RocksStore& rocks) {
   return n;
 }
 
-// Distinct generations that still have index records.
-std::set<uint64_t> IndexGenerations(RocksStore& rocks) {
+// Distinct generations that still have entry keys (raw, any generation).
+std::set<uint64_t> RawGenerations(RocksStore& rocks) {
   std::unique_ptr<rocksdb::Iterator> it(
       rocks.db()->NewIterator(rocksdb::ReadOptions(), rocks.family(kRevokedFamily)));
   std::set<uint64_t> out;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->key()[0] == kRevokedGenerationPrefix)
-      out.insert(ReadBigEndian64(it->key().ToString().substr(1, 8)));
+    const std::string key = it->key().ToString();
+    if (key[0] == kRevokedEntryPrefix) out.insert(ReadBigEndian64(key.substr(key.size() - 8)));
   }
   return out;
 }
-size_t RawIndexGenerations(RocksStore& rocks) { return IndexGenerations(rocks).size(); }
 
 struct Opened {
   std::unique_ptr<RocksStore> rocks;
@@ -165,11 +164,15 @@ TEST(RevocationStore, ReplaceLookupAndList) {
   auto dropped = store.LookupInPartition("p1", Serial(50));
   ASSERT_TRUE(dropped.ok());
   EXPECT_FALSE(dropped->has_value());
+  // The replaced generation is garbage that compaction drops (no deletes
+  // were written); the current ones stay.
+  ASSERT_TRUE(store.CompactGarbage().ok());
   EXPECT_EQ(RawRevokedKeys(*db.rocks), (10 + 50));
   ASSERT_TRUE(store.RemovePartition("p2").ok());
   EXPECT_FALSE(ReasonOf(store, 120).has_value());
+  ASSERT_TRUE(store.CompactGarbage().ok());
   EXPECT_EQ(RawRevokedKeys(*db.rocks), 10);
-  EXPECT_EQ(RawIndexGenerations(*db.rocks), 1u);
+  EXPECT_EQ(RawGenerations(*db.rocks).size(), 1u);
 }
 
 TEST(RevocationStore, FailedFillKeepsOldDataAndLeavesNothing) {
@@ -189,8 +192,10 @@ TEST(RevocationStore, FailedFillKeepsOldDataAndLeavesNothing) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ReasonOf(store, 60), RevocationReason::kKeyCompromise);
   EXPECT_FALSE(ReasonOf(store, 300).has_value());
-  EXPECT_EQ(RawRevokedKeys(*db.rocks), 100);
   EXPECT_EQ((*store.GetPartition("p"))->crl_number, std::string(1, '\x01'));
+  // What the failed writer wrote is garbage, gone with the next compaction.
+  ASSERT_TRUE(store.CompactGarbage().ok());
+  EXPECT_EQ(RawRevokedKeys(*db.rocks), 100);
 }
 
 // While a new generation is being written (and after it is flushed but not
@@ -226,6 +231,9 @@ TEST(RevocationStore, ReplaceIsAtomicForReaders) {
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE(AddRange(**writer, 500, 2000, RevocationReason::kSuperseded).ok());
   ASSERT_TRUE((*writer)->Flush().ok());
+  // A compaction while the writer is still at work keeps its generation
+  // (live before its first write) and the current one.
+  ASSERT_TRUE(store.CompactGarbage().ok());
   // Written, not flipped: the old set exactly.
   EXPECT_EQ(ReasonOf(store, 10), RevocationReason::kKeyCompromise);
   EXPECT_EQ(ReasonOf(store, 500), RevocationReason::kKeyCompromise);
@@ -238,12 +246,13 @@ TEST(RevocationStore, ReplaceIsAtomicForReaders) {
   reader.join();
   EXPECT_EQ(anomalies.load(), 0);
   EXPECT_GT(reads.load(), 0);
+  ASSERT_TRUE(store.CompactGarbage().ok());
   EXPECT_EQ(RawRevokedKeys(*db.rocks), 1500);
 }
 
 // kill -9 of a process in the middle of a replace (entries of the new
 // generation durable in the WAL, no flip): after reopening, the old set is
-// intact and Open's sweep deleted the leftovers.
+// intact and the leftovers are garbage that compaction drops.
 TEST(RevocationStore, KillDuringReplaceKeepsOldSetAndSweepCleans) {
   const std::string dir = TmpDir("killed");
   {
@@ -281,22 +290,18 @@ TEST(RevocationStore, KillDuringReplaceKeepsOldSetAndSweepCleans) {
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFSIGNALED(status));
 
-  // Reopen without the sweep first, to see the leftovers really are there.
-  {
-    auto rocks = RocksStore::Open(dir);
-    ASSERT_TRUE(rocks.ok()) << rocks.status();
-    EXPECT_GE(RawRevokedKeys(**rocks), 1000 + 49500);
-    EXPECT_EQ(RawIndexGenerations(**rocks), 2u);
-  }
   Opened db = OpenOrDie(dir);
-  EXPECT_EQ(RawRevokedKeys(*db.rocks), 1000);
-  EXPECT_EQ(RawIndexGenerations(*db.rocks), 1u);
+  // The leftovers are there, invisible to readers.
+  EXPECT_GE(RawRevokedKeys(*db.rocks), 1000 + 49500);
+  EXPECT_EQ(RawGenerations(*db.rocks).size(), 2u);
   EXPECT_EQ(ReasonOf(*db.store, 10), RevocationReason::kKeyCompromise);
   EXPECT_EQ(ReasonOf(*db.store, 999), RevocationReason::kKeyCompromise);
   EXPECT_FALSE(ReasonOf(*db.store, 1500).has_value());
-  auto sweep = db.store->SweepOrphans();
-  ASSERT_TRUE(sweep.ok());
-  EXPECT_EQ(sweep->generations, 0);
+  // Garbage: the next compaction leaves only the current generation.
+  ASSERT_TRUE(db.store->CompactGarbage().ok());
+  EXPECT_EQ(RawRevokedKeys(*db.rocks), 1000);
+  EXPECT_EQ(RawGenerations(*db.rocks).size(), 1u);
+  EXPECT_EQ(ReasonOf(*db.store, 10), RevocationReason::kKeyCompromise);
   // And the store keeps working: a new replace after the crash.
   ASSERT_TRUE(db.store
                   ->ReplacePartition(Meta("p", 3),

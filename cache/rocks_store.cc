@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "cache/key_schema.h"
 #include "rocksdb/cache.h"
+#include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
@@ -31,23 +32,62 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
 // (kRevokedEntryPrefix || u8 len || issuer key id || u8 len || serial, the
 // lookup prefix of revocation_codec.h's EntryKeyPrefix). Generation-index
 // keys and anything else are outside the domain, so they are never filtered.
+size_t RevokedEntryPrefixSize(const rocksdb::Slice& key) {
+  if (key.size() < 2 || key[0] != kRevokedEntryPrefix) return 0;
+  const size_t id = static_cast<uint8_t>(key[1]);
+  if (key.size() < 3 + id) return 0;
+  const size_t serial = static_cast<uint8_t>(key[2 + id]);
+  if (key.size() < 3 + id + serial) return 0;
+  return 3 + id + serial;
+}
+
 class RevokedEntryPrefix : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "kensho.RevokedEntryPrefix.v1"; }
-  bool InDomain(const rocksdb::Slice& key) const override { return PrefixSize(key) > 0; }
+  bool InDomain(const rocksdb::Slice& key) const override { return RevokedEntryPrefixSize(key) > 0; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), PrefixSize(key));
+    return rocksdb::Slice(key.data(), RevokedEntryPrefixSize(key));
+  }
+};
+
+// Drops what no reader believes any more (live_generations.h): entries of a
+// generation that is neither current for a partition nor being written, and
+// the generation index records of schema 1 stores (no longer read).
+class RevokedGarbageFilter : public rocksdb::CompactionFilter {
+ public:
+  explicit RevokedGarbageFilter(std::shared_ptr<const LiveGenerations::Set> live)
+      : live_(std::move(live)) {}
+  const char* Name() const override { return "kensho.RevokedGarbageFilter.v1"; }
+  bool Filter(int /*level*/, const rocksdb::Slice& key, const rocksdb::Slice& /*value*/,
+              std::string* /*new_value*/, bool* /*value_changed*/) const override {
+    if (live_ == nullptr || key.empty()) return false;
+    if (key[0] == kRevokedGenerationPrefix) return true;
+    if (key[0] != kRevokedEntryPrefix) return false;
+    const size_t prefix = RevokedEntryPrefixSize(key);
+    if (prefix == 0 || key.size() != prefix + 8) return false;  // not ours to judge
+    uint64_t generation = 0;
+    for (size_t i = prefix; i < key.size(); ++i) {
+      generation = (generation << 8) | static_cast<uint8_t>(key[i]);
+    }
+    return live_->count(generation) == 0;
   }
 
  private:
-  static size_t PrefixSize(const rocksdb::Slice& key) {
-    if (key.size() < 2 || key[0] != kRevokedEntryPrefix) return 0;
-    const size_t id = static_cast<uint8_t>(key[1]);
-    if (key.size() < 3 + id) return 0;
-    const size_t serial = static_cast<uint8_t>(key[2 + id]);
-    if (key.size() < 3 + id + serial) return 0;
-    return 3 + id + serial;
+  const std::shared_ptr<const LiveGenerations::Set> live_;
+};
+
+class RevokedGarbageFilterFactory : public rocksdb::CompactionFilterFactory {
+ public:
+  explicit RevokedGarbageFilterFactory(std::shared_ptr<LiveGenerations> live)
+      : live_(std::move(live)) {}
+  const char* Name() const override { return "kensho.RevokedGarbageFilterFactory.v1"; }
+  std::unique_ptr<rocksdb::CompactionFilter> CreateCompactionFilter(
+      const rocksdb::CompactionFilter::Context& /*context*/) override {
+    return std::make_unique<RevokedGarbageFilter>(live_->Snapshot());
   }
+
+ private:
+  const std::shared_ptr<LiveGenerations> live_;
 };
 
 // Options of the revoked family, sized for CRLs of millions of entries
@@ -56,8 +96,13 @@ class RevokedEntryPrefix : public rocksdb::SliceTransform {
 // current, revocation_store.h), a prefix bloom filter per SST so a lookup of
 // an unlisted serial reads no data block, index and filter blocks in a
 // bounded block cache shared with the other families.
-rocksdb::ColumnFamilyOptions RevokedFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions RevokedFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                                 std::shared_ptr<LiveGenerations> live) {
   rocksdb::ColumnFamilyOptions o;
+  o.compaction_filter_factory = std::make_shared<RevokedGarbageFilterFactory>(std::move(live));
+  // Garbage in files that no write pushes into a compaction still goes
+  // within a day (RevocationStore also asks for compactions as it grows).
+  o.periodic_compaction_seconds = 24 * 3600;
   o.write_buffer_size = RocksStore::kRevokedWriteBufferBytes;
   o.max_write_buffer_number = 3;
   o.min_write_buffer_number_to_merge = 1;
@@ -116,14 +161,16 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& 
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes, /*num_shard_bits=*/4,
                                                                /*strict_capacity_limit=*/false,
                                                                /*high_pri_pool_ratio=*/0.5);
+  std::unique_ptr<RocksStore> store(new RocksStore());
+  store->dir_ = dir;
+  store->live_generations_ = std::make_shared<LiveGenerations>();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, SmallFamilyOptions(cache));
   for (const char* name : kFamilies) {
-    descriptors.emplace_back(name, absl::string_view(name) == kRevokedFamily ? RevokedFamilyOptions(cache)
-                                                                               : SmallFamilyOptions(cache));
+    descriptors.emplace_back(name, absl::string_view(name) == kRevokedFamily
+                                       ? RevokedFamilyOptions(cache, store->live_generations_)
+                                       : SmallFamilyOptions(cache));
   }
-  std::unique_ptr<RocksStore> store(new RocksStore());
-  store->dir_ = dir;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &store->handles_, &db);
   if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open RocksDB in ", dir));

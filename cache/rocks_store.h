@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "cache/live_generations.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -62,12 +63,15 @@ class RocksStore {
   // `family` is nullptr for an unknown name.
   rocksdb::DB* db() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* family(absl::string_view name) const { return Family(name); }
+  // Read by the revoked family's compaction filter; kept by RevocationStore.
+  LiveGenerations* live_generations() const { return live_generations_.get(); }
 
  private:
   RocksStore() = default;
   rocksdb::ColumnFamilyHandle* Family(absl::string_view name) const;
 
   std::string dir_;
+  std::shared_ptr<LiveGenerations> live_generations_;  // before db_: outlives it
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
