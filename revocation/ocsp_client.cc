@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/ocsp.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include <vector>
@@ -52,9 +53,35 @@ absl::StatusOr<std::string> OcspCacheKey(const verify::Certificate& leaf,
   return std::string(reinterpret_cast<char*>(digest), digest_len);
 }
 
+namespace {
+
+// Whether the response's nonce extension carries `nonce`: its extnValue is
+// DER OCTET STRING `nonce` (RFC 8954), or the bare bytes (older responders).
+bool EchoesNonce(OCSP_BASICRESP* basic, absl::string_view nonce) {
+  const int i = OCSP_BASICRESP_get_ext_by_NID(basic, NID_id_pkix_OCSP_Nonce, -1);
+  if (i < 0) return false;
+  const ASN1_OCTET_STRING* value =
+      X509_EXTENSION_get_data(OCSP_BASICRESP_get_ext(basic, i));
+  const absl::string_view raw(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                              static_cast<size_t>(ASN1_STRING_length(value)));
+  if (raw == nonce) return true;
+  const unsigned char* p = ASN1_STRING_get0_data(value);
+  ASN1_OCTET_STRING* inner = d2i_ASN1_OCTET_STRING(nullptr, &p, ASN1_STRING_length(value));
+  if (inner == nullptr) return false;
+  const bool match =
+      p == ASN1_STRING_get0_data(value) + ASN1_STRING_length(value) &&
+      absl::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(inner)),
+                        static_cast<size_t>(ASN1_STRING_length(inner))) == nonce;
+  ASN1_OCTET_STRING_free(inner);
+  return match;
+}
+
+}  // namespace
+
 absl::StatusOr<OcspAnswer> ReadOcspResponse(absl::string_view der,
                                             const verify::Certificate& leaf,
-                                            const verify::Certificate& issuer, absl::Time now) {
+                                            const verify::Certificate& issuer, absl::Time now,
+                                            absl::string_view nonce) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
   OCSP_RESPONSE* response = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size()));
   if (response == nullptr || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
@@ -91,6 +118,9 @@ absl::StatusOr<OcspAnswer> ReadOcspResponse(absl::string_view der,
   X509_STORE_free(store);
   if (ok != 1) return absl::PermissionDeniedError("OCSP response signature is not trusted");
 
+  if (!nonce.empty() && !EchoesNonce(basic, nonce)) {
+    return absl::InvalidArgumentError("OCSP response does not echo the request's nonce");
+  }
   // An unknown critical extension means the response cannot be relied on.
   for (int i = 0; i < OCSP_BASICRESP_get_ext_count(basic); ++i) {
     X509_EXTENSION* ext = OCSP_BASICRESP_get_ext(basic, i);
@@ -169,12 +199,22 @@ absl::StatusOr<OcspAnswer> ReadOcspResponse(absl::string_view der,
 absl::StatusOr<OcspAnswer> QueryOcsp(const std::string& url, const verify::Certificate& leaf,
                                      const verify::Certificate& issuer, absl::Time now,
                                      absl::Duration connect_timeout,
-                                     absl::Duration total_timeout) {
+                                     absl::Duration total_timeout, bool nonce) {
   OCSP_REQUEST* request = OCSP_REQUEST_new();
   OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), leaf.x509(), issuer.x509());
   if (request == nullptr || id == nullptr || OCSP_request_add0_id(request, id) == nullptr) {
+    OCSP_CERTID_free(id);
     OCSP_REQUEST_free(request);
     return absl::InternalError("cannot build the OCSP request");
+  }
+  std::string nonce_bytes;
+  if (nonce) {
+    nonce_bytes.resize(16);
+    unsigned char* n = reinterpret_cast<unsigned char*>(nonce_bytes.data());
+    if (RAND_bytes(n, 16) != 1 || OCSP_request_add1_nonce(request, n, 16) != 1) {
+      OCSP_REQUEST_free(request);
+      return absl::InternalError("cannot add a nonce to the OCSP request");
+    }
   }
   unsigned char* der = nullptr;
   int len = i2d_OCSP_REQUEST(request, &der);
@@ -206,7 +246,7 @@ absl::StatusOr<OcspAnswer> QueryOcsp(const std::string& url, const verify::Certi
   }
   if (rc != CURLE_OK) return absl::UnavailableError(absl::StrCat(url, ": ", curl_easy_strerror(rc)));
   if (http != 200) return absl::UnavailableError(absl::StrCat(url, ": HTTP ", http));
-  return ReadOcspResponse(body, leaf, issuer, now);
+  return ReadOcspResponse(body, leaf, issuer, now, nonce_bytes);
 }
 
 std::string EncodeOcspAnswer(const OcspAnswer& a) {

@@ -36,16 +36,21 @@ absl::StatusOr<std::string> OcspCacheKey(const verify::Certificate& leaf,
 // byte limit. Errors: Unavailable (transport, HTTP, a responder status such
 // as unauthorized or internalError), ResourceExhausted (tryLater),
 // DeadlineExceeded, InvalidArgument / PermissionDenied (a response that
-// cannot be believed).
+// cannot be believed). With `nonce`, the request carries a fresh random
+// nonce (RFC 8954) and a response that does not echo it is refused (no
+// replayed answers); off, responses signed ahead of time are accepted.
 absl::StatusOr<OcspAnswer> QueryOcsp(const std::string& url, const verify::Certificate& leaf,
                                      const verify::Certificate& issuer, absl::Time now,
                                      absl::Duration connect_timeout,
-                                     absl::Duration total_timeout);
+                                     absl::Duration total_timeout, bool nonce = false);
 
-// Reads and checks a DER OCSPResponse for `leaf` (exposed for tests).
+// Reads and checks a DER OCSPResponse for `leaf` (exposed for tests). A
+// non-empty `nonce` (the raw bytes sent) must come back in the response's
+// nonce extension (as an OCTET STRING, or bare as older responders send it).
 absl::StatusOr<OcspAnswer> ReadOcspResponse(absl::string_view der,
                                             const verify::Certificate& leaf,
-                                            const verify::Certificate& issuer, absl::Time now);
+                                            const verify::Certificate& issuer, absl::Time now,
+                                            absl::string_view nonce = {});
 
 // Compact text form for storage, and back.
 std::string EncodeOcspAnswer(const OcspAnswer& a);

@@ -104,6 +104,7 @@ struct ResponseSpec {
   std::vector<X509*> extra_certs;  // sent in the response
   bool then_revoked = false;        // a second SingleResponse: same CertID, revoked
   bool critical_unknown_ext = false;  // a critical responseExtension nobody knows
+  std::string nonce;                  // echoed in a nonce extension when set
 };
 
 // A SUCCESSFUL response about `leaf` (CertID with `issuer`), signed by
@@ -139,6 +140,12 @@ std::string MakeResponse(const Party& leaf, const Party& issuer, const Party& si
   }
   STACK_OF(X509)* certs = sk_X509_new_null();
   for (X509* c : s.extra_certs) sk_X509_push(certs, c);
+  if (!s.nonce.empty()) {
+    EXPECT_EQ(OCSP_basic_add1_nonce(basic,
+                                    reinterpret_cast<unsigned char*>(const_cast<char*>(s.nonce.data())),
+                                    static_cast<int>(s.nonce.size())),
+              1);
+  }
   EXPECT_EQ(OCSP_basic_sign(basic, signer.cert->x509(), signer.key.get(), EVP_sha256(), certs,
                             s.extra_certs.empty() ? OCSP_NOCERTS : 0),
             1);
@@ -259,6 +266,34 @@ TEST_F(OcspClientTest, NonSuccessfulResponseStatusIsAnErrorNotAVerdict) {
                             *ca_->cert, now_);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), absl::StatusCode::kResourceExhausted) << a.status();
+}
+
+// A query sent with a nonce believes only a response that echoes it.
+TEST_F(OcspClientTest, NonceMustBeEchoedWhenSent) {
+  const std::string sent = "0123456789abcdef";
+  ResponseSpec echo = Current();
+  echo.nonce = sent;
+  auto a = ReadOcspResponse(MakeResponse(*leaf_, *ca_, *ca_, echo), *leaf_->cert, *ca_->cert, now_,
+                            sent);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->status, OcspAnswer::Status::kGood);
+
+  ResponseSpec other = Current();
+  other.nonce = "fedcba9876543210";
+  auto replayed = ReadOcspResponse(MakeResponse(*leaf_, *ca_, *ca_, other), *leaf_->cert,
+                                   *ca_->cert, now_, sent);
+  ASSERT_FALSE(replayed.ok());
+  EXPECT_EQ(replayed.status().code(), absl::StatusCode::kInvalidArgument) << replayed.status();
+
+  auto without = ReadOcspResponse(MakeResponse(*leaf_, *ca_, *ca_, Current()), *leaf_->cert,
+                                  *ca_->cert, now_, sent);
+  ASSERT_FALSE(without.ok());
+  EXPECT_EQ(without.status().code(), absl::StatusCode::kInvalidArgument) << without.status();
+
+  // Not asked for: a nonce in the response does no harm.
+  auto unasked = ReadOcspResponse(MakeResponse(*leaf_, *ca_, *ca_, echo), *leaf_->cert,
+                                  *ca_->cert, now_);
+  EXPECT_TRUE(unasked.ok()) << unasked.status();
 }
 
 TEST_F(OcspClientTest, ResponseForAnotherCertificateIsRefused) {

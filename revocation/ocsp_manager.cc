@@ -33,7 +33,7 @@ OcspManager::OcspManager(const std::vector<OcspResponder>& responders,
     const verify::TrustProfile* profile = trust_->Find(r.trust_profile);
     if (profile == nullptr) continue;
     for (const auto& anchor : profile->anchors) {
-      url_by_issuer_key_[anchor.certificate->subject_key_id()] = r.url;
+      by_issuer_key_[anchor.certificate->subject_key_id()] = r;
     }
   }
 }
@@ -41,8 +41,8 @@ OcspManager::OcspManager(const std::vector<OcspResponder>& responders,
 OcspManager::~OcspManager() { Stop(); }
 
 std::string OcspManager::UrlFor(const verify::Certificate& issuer) const {
-  auto it = url_by_issuer_key_.find(issuer.subject_key_id());
-  return it == url_by_issuer_key_.end() ? "" : it->second;
+  auto it = by_issuer_key_.find(issuer.subject_key_id());
+  return it == by_issuer_key_.end() ? "" : it->second.url;
 }
 
 std::optional<OcspAnswer> OcspManager::Cached(const verify::Certificate& leaf,
@@ -83,7 +83,8 @@ bool OcspManager::Request(const verify::Certificate& leaf, const verify::Certifi
   if (failed != failed_until_.end() && now < failed->second.until) return failed->second.try_later;
   if (queue_.size() >= kMaxQueue) return false;
   pending_.insert(*key);
-  queue_.push_back(Job{*key, url, leaf.der(), issuer.der()});
+  queue_.push_back(
+      Job{*key, url, leaf.der(), issuer.der(), by_issuer_key_.at(issuer.subject_key_id()).nonce});
   return true;
 }
 
@@ -118,7 +119,7 @@ void OcspManager::Loop(std::function<absl::Time()> clock) {
     absl::StatusOr<OcspAnswer> answer = absl::InternalError("unparsable certificate");
     const absl::Time now = clock();
     if (leaf.ok() && issuer.ok()) {
-      answer = QueryOcsp(job.url, **leaf, **issuer, now, connect_timeout_, total_timeout_);
+      answer = QueryOcsp(job.url, **leaf, **issuer, now, connect_timeout_, total_timeout_, job.nonce);
     }
     if (answer.ok() && store_ != nullptr) {
       store_->Commit({{cache::kOcspFamily, job.key, EncodeOcspAnswer(*answer)}}).IgnoreError();

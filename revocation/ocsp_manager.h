@@ -28,6 +28,7 @@ namespace kensho::revocation {
 struct OcspResponder {
   std::string trust_profile;  // the issuers (all generations) it answers for
   std::string url;
+  bool nonce = false;  // see QueryOcsp
 };
 
 class OcspManager {
@@ -58,10 +59,11 @@ class OcspManager {
  private:
   struct Job {
     std::string key, url, leaf_der, issuer_der;
+    bool nonce = false;
   };
   void Loop(std::function<absl::Time()> clock);
 
-  std::map<std::string, std::string> url_by_issuer_key_;  // SKI -> URL
+  std::map<std::string, OcspResponder> by_issuer_key_;  // SKI -> its responder
   std::shared_ptr<const verify::TrustStore> trust_;
   cache::RocksStore* store_;
   const absl::Duration connect_timeout_, total_timeout_;

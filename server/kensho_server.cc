@@ -214,7 +214,7 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
       return absl::InvalidArgumentError(absl::StrCat(
           "revocation.ocsp_responders: trust profile '", r.trust_profile(), "' is not configured"));
     }
-    responders.push_back({r.trust_profile(), r.url()});
+    responders.push_back({r.trust_profile(), r.url(), r.nonce()});
   }
   if (!responders.empty()) {
     server->ocsp_ = std::make_unique<revocation::OcspManager>(

@@ -79,11 +79,13 @@ World MakeWorld(const std::string& name) {
   return w;
 }
 
-void WriteOcspOnlyConfig(const std::string& path, const std::string& world, int port) {
+void WriteOcspOnlyConfig(const std::string& path, const std::string& world, int port,
+                         bool nonce = false) {
   std::ofstream(path) << "trust_profiles { name: \"jpki-sign\" anchor_files: \"" << world
                       << "/trust/jpki-sign.pem\" }\n"
                       << "revocation { ocsp_responders { trust_profile: \"jpki-sign\" url: "
-                      << "\"http://127.0.0.1:" << port << "\" } fetch_timeout_ms: 3000 }\n";
+                      << "\"http://127.0.0.1:" << port << "\" nonce: " << (nonce ? "true" : "false")
+                      << " } fetch_timeout_ms: 3000 }\n";
 }
 
 TEST(OcspE2ETest, PreferOcspAnswersFromARealResponder) {
@@ -120,7 +122,8 @@ TEST(OcspE2ETest, PreferOcspAnswersFromARealResponder) {
       << ReadFile(world + "/ocsp.log");
 
   std::string config = world + "/kensho.textproto";
-  WriteOcspOnlyConfig(config, world, port);
+  // With nonces: openssl ocsp echoes the request's nonce.
+  WriteOcspOnlyConfig(config, world, port, /*nonce=*/true);
   testing::ServerProcess server(
       {"--listen=127.0.0.1:0", "--data_dir=" + world + "/data", "--config=" + config});
   ASSERT_FALSE(server.address().empty()) << server.stderr_text();
