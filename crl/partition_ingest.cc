@@ -174,7 +174,8 @@ PartitionCrlDecision CheckPartitionCrl(const PartitionSpec& spec, absl::string_v
     if (!idp.has_value()) {
       return Reject(CrlRejectReason::kWrongPartition, "no issuingDistributionPoint");
     }
-    const auto& names = idp->full_name_dirnames;
+    std::vector<std::string> names = idp->full_name_dirnames;
+    names.insert(names.end(), idp->full_name_uris.begin(), idp->full_name_uris.end());
     if (std::find(names.begin(), names.end(), spec.expected_idp_dirname) == names.end()) {
       return Reject(CrlRejectReason::kWrongPartition,
                     absl::StrCat("issuingDistributionPoint names [", absl::StrJoin(names, "; "),

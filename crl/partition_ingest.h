@@ -35,10 +35,12 @@ namespace kensho::crl {
 
 struct PartitionSpec {
   std::string partition_id;
-  // Printable DirName (name_printer.h) the CRL's IDP fullName must contain,
-  // e.g. "CN=Iide-machi CRLDP, OU=Yamagata, OU=CRL Distribution Points,
-  // OU=JPKI for digital signature, O=JPKI, C=JP". Empty: the partition is a
-  // complete CRL of the issuer, and the CRL must then carry no IDP.
+  // The distribution point the CRL's IDP fullName must contain: a printable
+  // DirName (name_printer.h) as in JPKI, e.g. "CN=Iide-machi CRLDP,
+  // OU=Yamagata, OU=CRL Distribution Points, OU=JPKI for digital signature,
+  // O=JPKI, C=JP", or a URI ("http://crl.example/iide.crl"). Empty: the
+  // partition is a complete CRL of the issuer, and the CRL must then carry
+  // no IDP.
   std::string expected_idp_dirname;
   // The issuer's root generations (same DN, different keys). Not owned;
   // they must outlive the call.

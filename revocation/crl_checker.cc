@@ -104,6 +104,12 @@ std::vector<std::string> CrlRevocationChecker::DistributionPoints(
     const GENERAL_NAMES* names = dp->distpoint->name.fullname;
     for (int j = 0; j < sk_GENERAL_NAME_num(names); ++j) {
       const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, j);
+      if (name->type == GEN_URI) {  // a URL distribution point, matched as written
+        const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
+        out.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                         static_cast<size_t>(ASN1_STRING_length(uri)));
+        continue;
+      }
       if (name->type != GEN_DIRNAME) continue;
       const unsigned char* der = nullptr;
       size_t len = 0;

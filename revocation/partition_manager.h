@@ -32,7 +32,7 @@ namespace kensho::revocation {
 struct PartitionSource {
   std::string id;
   std::string source;              // http://, https://, file://
-  std::string distribution_point;  // printable DirName the CRL's IDP must name
+  std::string distribution_point;  // DirName (printable) or URL the CRL's IDP must name
   std::string trust_profile;       // whose anchors may sign it; empty: any profile
   bool required = true;
 };
