@@ -34,6 +34,7 @@
 #include "server/server_state.h"
 #include "server/status_json.h"
 #include "server/validator_handler.h"
+#include "server/audit_log.h"
 #include "server/validator_service.h"
 #include "server/worker_pool.h"
 
@@ -236,8 +237,14 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   server->pool_ = std::make_unique<WorkerPool>(threads, /*max_queue=*/4096);
   server->metrics_->SetScrapeSources([handler] { return handler->engine(); },
                                      server->partitions_.get());
+  if (config.audit_log() != "off") {
+    auto audit = AuditLog::Open(config.audit_log());
+    if (!audit.ok()) return audit.status();
+    server->audit_ = *std::move(audit);
+  }
   server->validator_ = std::make_unique<ValidatorService>(
-      server->handler_.get(), server->pool_.get(), server->auth_.get(), metrics);
+      server->handler_.get(), server->pool_.get(), server->auth_.get(), metrics,
+      server->audit_.get());
   server->admin_ = std::make_unique<AdminService>(server->state_.get(), server->auth_.get());
   auto credentials = ServerCredentials(config.tls());
   if (!credentials.ok()) return credentials.status();

@@ -34,6 +34,7 @@ class ServerMetrics;
 class ServerState;
 class ValidatorHandler;
 class ValidatorService;
+class AuditLog;
 class WorkerPool;
 
 class KenshoServer {
@@ -74,6 +75,7 @@ class KenshoServer {
   std::unique_ptr<ValidatorHandler> handler_;
   std::unique_ptr<CallerAuthorizer> auth_;
   std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<AuditLog> audit_;  // outlives validator_ (declared first)
   std::unique_ptr<ValidatorService> validator_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;

@@ -16,9 +16,11 @@
 #include "server/server_options.h"
 
 ABSL_FLAG(std::string, listen, "", "gRPC HOST:PORT (default 127.0.0.1:50051; port 0 picks one)");
-ABSL_FLAG(std::string, config, "", "config file (textproto, see proto/config.proto)");
+ABSL_FLAG(std::string, config, "", "config file (textproto; JSON for *.json, YAML for *.yaml/*.yml; see proto/config.proto)");
 ABSL_FLAG(std::string, data_dir, "", "RocksDB and generated demo data (default ./data)");
 ABSL_FLAG(std::string, metrics_listen, "", "HTTP HOST:PORT for /metrics and the dashboard");
+ABSL_FLAG(std::string, audit_log, "",
+          "audit log: a file to append JSON lines to, - for stderr (the default), off for none");
 ABSL_FLAG(bool, demo, false,
           "serve a generated demo JPKI world from the data dir, on loopback");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   flags.listen = FlagIfSet(absl::GetFlag(FLAGS_listen));
   flags.data_dir = FlagIfSet(absl::GetFlag(FLAGS_data_dir));
   flags.metrics_listen = FlagIfSet(absl::GetFlag(FLAGS_metrics_listen));
+  flags.audit_log = FlagIfSet(absl::GetFlag(FLAGS_audit_log));
   // --demo can only switch demo mode on: a config file never needs it off.
   if (absl::GetFlag(FLAGS_demo)) flags.demo = true;
   auto config = kensho::server::LoadServerConfig(absl::GetFlag(FLAGS_config), flags);

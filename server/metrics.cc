@@ -83,6 +83,10 @@ void AddGauge(MetricFamily* f, double value, std::vector<ClientMetric::Label> la
 
 const char* RpcMethodName(RpcMethod method) { return kMethodNames[static_cast<int>(method)]; }
 
+const char* StatusCodeName(int code) {
+  return code >= 0 && code < ServerMetrics::kCodes ? kCodeNames[code] : "UNKNOWN";
+}
+
 // Values owned elsewhere (the engine's caches, the partitions), read when
 // /metrics is scraped rather than copied on every change.
 class ServerMetrics::StateCollector final : public prometheus::Collectable {

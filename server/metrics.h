@@ -67,6 +67,9 @@ enum class RpcMethod : int {
 };
 inline constexpr int kRpcMethods = 6;
 const char* RpcMethodName(RpcMethod method);
+// gRPC's name for a status code ("OK", "RESOURCE_EXHAUSTED", ...); "UNKNOWN"
+// for a number outside 0..16.
+const char* StatusCodeName(int code);
 
 class ServerMetrics {
  public:

@@ -161,6 +161,7 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& config_path
   if (flags.listen) config.set_listen(*flags.listen);
   if (flags.data_dir) config.set_data_dir(*flags.data_dir);
   if (flags.metrics_listen) config.set_metrics_listen(*flags.metrics_listen);
+  if (flags.audit_log) config.set_audit_log(*flags.audit_log);
   if (flags.demo) config.set_demo(*flags.demo);
 
   if (config.listen().empty()) config.set_listen(kDefaultListen);

@@ -18,6 +18,7 @@ struct FlagOverrides {
   std::optional<std::string> listen;
   std::optional<std::string> data_dir;
   std::optional<std::string> metrics_listen;
+  std::optional<std::string> audit_log;
   std::optional<bool> demo;
 };
 

@@ -1,6 +1,7 @@
 #include "server/validator_service.h"
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <algorithm>
 #include <memory>
@@ -23,19 +24,28 @@ grpc::Status ToGrpc(const absl::Status& s) {
 
 using MetricsClock = ServerMetrics::Clock;
 
-// One call's metrics: started on construction; verdicts and the end are
-// recorded by the call. All no-ops without metrics.
+// One call's metrics and audit lines: started on construction; verdicts
+// and the end are recorded by the call. Metrics are no-ops without metrics,
+// audit lines without an audit log.
 struct CallMetrics {
-  CallMetrics(ServerMetrics* m, RpcMethod method)
-      : metrics(m), method(method), began(m ? m->BeginCall(method) : MetricsClock::time_point()) {}
+  CallMetrics(ServerMetrics* m, AuditLog* audit, RpcMethod method)
+      : metrics(m),
+        audit(audit),
+        method(method),
+        began(m ? m->BeginCall(method) : MetricsClock::now()) {}
   void End(grpc::StatusCode code) const {
     if (metrics) metrics->EndCall(method, began, static_cast<int>(code));
+    // A call that ended without its verdicts: refused or failed.
+    if (audit && code != grpc::StatusCode::OK) Audit(static_cast<int>(code), nullptr, began);
   }
   void Verdict(const v1::Verdict& v) const {
     if (metrics) metrics->RecordVerdict(method, v, MetricsClock::now() - began);
+    if (audit) Audit(0, &v, began);
   }
   // A batch/stream item answered; `item_began` when it arrived.
   void Item(const v1::VerifyResponse& r, MetricsClock::time_point item_began) const {
+    if (audit) Audit(r.has_verdict() ? 0 : r.error().code(), r.has_verdict() ? &r.verdict() : nullptr,
+                     item_began);
     if (!metrics) return;
     if (r.has_verdict()) {
       metrics->RecordVerdict(method, r.verdict(), MetricsClock::now() - item_began);
@@ -46,17 +56,36 @@ struct CallMetrics {
       metrics->RecordItemError(method, r.error().code(), MetricsClock::now() - item_began);
     }
   }
-  MetricsClock::time_point Now() const {
-    return metrics ? MetricsClock::now() : MetricsClock::time_point();
+  MetricsClock::time_point Now() const { return MetricsClock::now(); }
+  void Audit(int code, const v1::Verdict* v, MetricsClock::time_point since) const {
+    AuditRecord record;
+    record.time = absl::Now();
+    record.caller = caller;
+    record.method = RpcMethodName(method);
+    record.code = StatusCodeName(code);
+    if (v != nullptr) {
+      record.indication = v1::Indication_Name(v->indication());
+      if (v->sub_indication() != v1::SUB_INDICATION_UNSPECIFIED) {
+        record.sub_indication = v1::SubIndication_Name(v->sub_indication());
+      }
+      record.serial_hex = v->certificate().serial();
+    }
+    record.micros = std::chrono::duration_cast<std::chrono::microseconds>(MetricsClock::now() - since)
+                        .count();
+    audit->Record(record);
   }
 
   ServerMetrics* metrics;
+  AuditLog* audit;
   RpcMethod method;
   MetricsClock::time_point began;
+  std::string caller;  // the configured name, once identified
 };
 
 void CountVerdict(const CallMetrics& call, const v1::Verdict& v) { call.Verdict(v); }
-void CountVerdict(const CallMetrics&, const v1::Challenge&) {}
+void CountVerdict(const CallMetrics& call, const v1::Challenge&) {
+  if (call.audit) call.Audit(0, nullptr, call.began);  // a challenge issued: no verdict yet
+}
 
 template <typename Response>
 grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
@@ -299,8 +328,8 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
 grpc::ServerUnaryReactor* ValidatorService::VerifySignedDocument(
     grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
     v1::Verdict* response) {
-  CallMetrics call(metrics_, RpcMethod::kVerifySignedDocument);
-  auto rights = Authorize(context);
+  CallMetrics call(metrics_, audit_, RpcMethod::kVerifySignedDocument);
+  auto rights = Authorize(context, &call.caller);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
   return Answer(context, handler_->VerifySignedDocument(*request, rights->personal_data), response, call);
@@ -309,8 +338,8 @@ grpc::ServerUnaryReactor* ValidatorService::VerifySignedDocument(
 grpc::ServerUnaryReactor* ValidatorService::IssueChallenge(grpc::CallbackServerContext* context,
                                                            const v1::IssueChallengeRequest*,
                                                            v1::Challenge* response) {
-  CallMetrics call(metrics_, RpcMethod::kIssueChallenge);
-  auto rights = Authorize(context);
+  CallMetrics call(metrics_, audit_, RpcMethod::kIssueChallenge);
+  auto rights = Authorize(context, &call.caller);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
   return Answer(context, handler_->IssueChallenge(), response, call);
@@ -319,8 +348,8 @@ grpc::ServerUnaryReactor* ValidatorService::IssueChallenge(grpc::CallbackServerC
 grpc::ServerUnaryReactor* ValidatorService::VerifyAuthAssertion(
     grpc::CallbackServerContext* context, const v1::VerifyAuthAssertionRequest* request,
     v1::Verdict* response) {
-  CallMetrics call(metrics_, RpcMethod::kVerifyAuthAssertion);
-  auto rights = Authorize(context);
+  CallMetrics call(metrics_, audit_, RpcMethod::kVerifyAuthAssertion);
+  auto rights = Authorize(context, &call.caller);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
   return Answer(context, handler_->VerifyAuthAssertion(*request, rights->personal_data), response, call);
@@ -329,8 +358,8 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyAuthAssertion(
 grpc::ServerUnaryReactor* ValidatorService::ValidateCertificate(
     grpc::CallbackServerContext* context, const v1::ValidateCertificateRequest* request,
     v1::Verdict* response) {
-  CallMetrics call(metrics_, RpcMethod::kValidateCertificate);
-  auto rights = Authorize(context);
+  CallMetrics call(metrics_, audit_, RpcMethod::kValidateCertificate);
+  auto rights = Authorize(context, &call.caller);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
   return Answer(context, handler_->ValidateCertificate(*request, rights->personal_data), response, call);
@@ -340,8 +369,8 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerCont
                                                         const v1::VerifyBatchRequest* request,
                                                         v1::VerifyBatchResponse* response) {
   auto* reactor = context->DefaultReactor();
-  CallMetrics call(metrics_, RpcMethod::kVerifyBatch);
-  auto rights = Authorize(context, std::max(1, request->items_size()));
+  CallMetrics call(metrics_, audit_, RpcMethod::kVerifyBatch);
+  auto rights = Authorize(context, &call.caller, std::max(1, request->items_size()));
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
   if (request->items().empty()) {
@@ -375,8 +404,8 @@ class RefusedStream final
 
 grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse>* ValidatorService::VerifyStream(
     grpc::CallbackServerContext* context) {
-  CallMetrics call(metrics_, RpcMethod::kVerifyStream);
-  auto rights = Authorize(context);
+  CallMetrics call(metrics_, audit_, RpcMethod::kVerifyStream);
+  auto rights = Authorize(context, &call.caller);
   if (rights.ok() && rights->streams != nullptr && !rights->streams->TryOpen()) {
     rights = absl::ResourceExhaustedError(
         absl::StrCat("caller '", rights->name, "' has its maximum of open streams"));
@@ -389,9 +418,10 @@ grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse>* ValidatorService
 }
 
 absl::StatusOr<CallerRights> ValidatorService::Authorize(grpc::CallbackServerContext* context,
-                                                         double cost) const {
+                                                         std::string* caller, double cost) const {
   auto rights = auth_->Identify(*context);
   if (!rights.ok()) return rights.status();
+  *caller = rights->name;
   if (!rights->relying_party) {
     return absl::PermissionDeniedError(
         absl::StrCat("caller '", rights->name, "' lacks the RELYING_PARTY role"));

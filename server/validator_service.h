@@ -5,6 +5,7 @@
 #define KENSHO_SERVER_VALIDATOR_SERVICE_H_
 
 #include "proto/kensho.grpc.pb.h"
+#include "server/audit_log.h"
 #include "server/caller_auth.h"
 #include "server/metrics.h"
 #include "server/validator_handler.h"
@@ -14,10 +15,11 @@ namespace kensho::server {
 
 class ValidatorService final : public v1::Validator::CallbackService {
  public:
-  // All must outlive the service; `metrics` may be null (nothing recorded).
+  // All must outlive the service; `metrics` and `audit` may be null
+  // (nothing recorded).
   ValidatorService(ValidatorHandler* handler, WorkerPool* pool, const CallerAuthorizer* auth,
-                   ServerMetrics* metrics = nullptr)
-      : handler_(handler), pool_(pool), auth_(auth), metrics_(metrics) {}
+                   ServerMetrics* metrics = nullptr, AuditLog* audit = nullptr)
+      : handler_(handler), pool_(pool), auth_(auth), metrics_(metrics), audit_(audit) {}
 
   grpc::ServerUnaryReactor* VerifySignedDocument(
       grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
@@ -39,14 +41,16 @@ class ValidatorService final : public v1::Validator::CallbackService {
 
  private:
   // The caller's rights, or the error that ends the call (`cost`: tokens of
-  // the caller's rate limit this call takes).
-  absl::StatusOr<CallerRights> Authorize(grpc::CallbackServerContext* context,
+  // the caller's rate limit this call takes). *caller is set to the
+  // caller's name as soon as it is identified, also when it is then refused.
+  absl::StatusOr<CallerRights> Authorize(grpc::CallbackServerContext* context, std::string* caller,
                                          double cost = 1) const;
 
   ValidatorHandler* handler_;
   WorkerPool* pool_;
   const CallerAuthorizer* auth_;
   ServerMetrics* metrics_;
+  AuditLog* audit_;
 };
 
 }  // namespace kensho::server

@@ -82,8 +82,8 @@ class TlsE2ETest : public ::testing::Test {
         << "callers { name: \"ops\" subject: \"O=kensho test, CN=ops\" roles: ADMIN }\n"
         << "callers { name: \"limited\" subject: \"O=kensho test, CN=limited\" roles: RELYING_PARTY "
            "rate_per_second: 0.5 burst: 3 max_streams: 1 }\n";
-    server_ = new testing::ServerProcess(
-        {"--listen=127.0.0.1:0", "--data_dir=" + d + "/data", "--config=" + config});
+    server_ = new testing::ServerProcess({"--listen=127.0.0.1:0", "--data_dir=" + d + "/data",
+                                          "--config=" + config, "--audit_log=" + d + "/audit.jsonl"});
     ASSERT_FALSE(server_->address().empty()) << server_->stderr_text();
   }
   static void TearDownTestSuite() { delete server_; }
@@ -143,6 +143,31 @@ TEST_F(TlsE2ETest, RolesDecideWhatEachCallerGets) {
   EXPECT_TRUE(Status(Channel("ops")).ok());
   EXPECT_EQ(Validate(Channel("ops"), false, &verdict).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+
+  // The audit log (written every 200 ms): a line per call with the caller's
+  // configured name and the outcome, and never the basic 4 the auditor got.
+  ASSERT_TRUE(Validate(Channel("auditor"), true, &verdict).ok());
+  const std::string name = verdict.subject().name();
+  const std::string address = verdict.subject().address();
+  ASSERT_FALSE(name.empty());
+  std::string audit;
+  for (int i = 0; i < 50; ++i) {
+    audit = ReadFile(dir_ + "/audit.jsonl");
+    if (audit.find("\"caller\":\"ops\"") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(audit.find("\"caller\":\"portal\",\"method\":\"ValidateCertificate\",\"code\":\"OK\","
+                       "\"indication\":\"TOTAL_PASSED\",\"serial_sha256\":\""),
+            std::string::npos)
+      << audit;
+  EXPECT_NE(audit.find("\"caller\":\"auditor\",\"method\":\"ValidateCertificate\""), std::string::npos);
+  EXPECT_NE(audit.find("\"caller\":\"ops\",\"method\":\"ValidateCertificate\",\"code\":\"PERMISSION_DENIED\""),
+            std::string::npos)
+      << audit;
+  EXPECT_EQ(audit.find(name), std::string::npos) << "the subject's name is in the audit log";
+  EXPECT_EQ(audit.find(address), std::string::npos) << "the subject's address is in the audit log";
+  EXPECT_EQ(audit.find(verdict.certificate().serial()), std::string::npos)
+      << "the serial itself is in the audit log";
 }
 
 TEST_F(TlsE2ETest, RateAndStreamLimitsPerCaller) {

@@ -1,0 +1,118 @@
+#include "server/audit_log.h"
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace kensho::server {
+namespace {
+
+constexpr size_t kWriteAtBytes = 256 << 10;
+constexpr absl::Duration kFlushEvery = absl::Milliseconds(200);
+
+// A JSON string of `s` (already UTF-8; control characters escaped).
+void AppendJson(absl::string_view s, std::string* out) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      absl::StrAppend(out, "\\u00", absl::BytesToHexString(absl::string_view(
+                                        reinterpret_cast<const char*>(&c), 1)));
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+  }
+  out->push_back('"');
+}
+
+// SHA-256 of the serial's hex text, in hex: stable across lines, not the serial.
+std::string SerialHash(absl::string_view serial_hex) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(serial_hex.data(), serial_hex.size(), digest, &n, EVP_sha256(), nullptr);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), n));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path) {
+  if (path.empty() || path == "-") return std::unique_ptr<AuditLog>(new AuditLog(stderr, false));
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (f == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("audit log ", path, ": ", std::strerror(errno)));
+  }
+  return std::unique_ptr<AuditLog>(new AuditLog(f, true));
+}
+
+AuditLog::AuditLog(std::FILE* out, bool owned) : out_(out), owned_(owned) {
+  writer_ = std::thread([this] { Loop(); });
+}
+
+AuditLog::~AuditLog() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  writer_.join();
+  absl::MutexLock lock(&mu_);
+  WriteLocked();
+  if (owned_) std::fclose(out_);
+}
+
+std::string AuditLog::Line(const AuditRecord& r) {
+  std::string line = "{\"time\":";
+  AppendJson(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.time, absl::UTCTimeZone()), &line);
+  line += ",\"caller\":";
+  AppendJson(r.caller, &line);
+  line += ",\"method\":";
+  AppendJson(r.method, &line);
+  line += ",\"code\":";
+  AppendJson(r.code, &line);
+  if (!r.indication.empty()) {
+    line += ",\"indication\":";
+    AppendJson(r.indication, &line);
+  }
+  if (!r.sub_indication.empty()) {
+    line += ",\"sub_indication\":";
+    AppendJson(r.sub_indication, &line);
+  }
+  if (!r.serial_hex.empty()) {
+    line += ",\"serial_sha256\":";
+    AppendJson(SerialHash(r.serial_hex), &line);
+  }
+  absl::StrAppend(&line, ",\"micros\":", r.micros, "}");
+  return line;
+}
+
+void AuditLog::Record(const AuditRecord& record) {
+  std::string line = Line(record);
+  line.push_back('\n');
+  absl::MutexLock lock(&mu_);
+  buffer_ += line;
+  if (buffer_.size() >= kWriteAtBytes) WriteLocked();  // backpressure, not loss
+}
+
+void AuditLog::WriteLocked() {
+  if (buffer_.empty()) return;
+  std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+  std::fflush(out_);
+  buffer_.clear();
+}
+
+void AuditLog::Loop() {
+  absl::MutexLock lock(&mu_);
+  while (!stopping_) {
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_), kFlushEvery);
+    WriteLocked();
+  }
+}
+
+}  // namespace kensho::server

@@ -1,0 +1,67 @@
+// The audit log: one JSON line per answered verdict or failed call, with
+// when, who (the caller's configured name), which method, the outcome and a
+// hash of the certificate's serial number. Never personal data (the basic
+// 4), document bytes or request ids: a line says that a caller checked some
+// certificate and what the answer was, and the serial hash lets an auditor
+// match lines about the same certificate without the log naming it.
+//
+// Lines are buffered and written by a background thread every 200 ms, or
+// at once by the recording thread when 256 KiB are waiting (so memory is
+// bounded and nothing is dropped); the destructor writes the rest.
+// Thread-safe.
+#ifndef KENSHO_SERVER_AUDIT_LOG_H_
+#define KENSHO_SERVER_AUDIT_LOG_H_
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace kensho::server {
+
+struct AuditRecord {
+  absl::Time time;
+  absl::string_view caller;          // "" when not identified
+  absl::string_view method;          // e.g. "VerifySignedDocument"
+  absl::string_view code;            // gRPC status name, e.g. "OK"
+  absl::string_view indication;      // "" without a verdict
+  absl::string_view sub_indication;  // "" when none
+  absl::string_view serial_hex;      // hashed; "" without a certificate
+  int64_t micros = 0;                // time to answer
+};
+
+class AuditLog {
+ public:
+  // `path`: "" or "-" for stderr, otherwise a file opened for appending.
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& path);
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  void Record(const AuditRecord& record);
+
+  // The JSON line for `record`, without the newline (exposed for tests).
+  static std::string Line(const AuditRecord& record);
+
+ private:
+  AuditLog(std::FILE* out, bool owned);
+  void WriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Loop();
+
+  std::FILE* const out_;
+  const bool owned_;
+  absl::Mutex mu_;
+  std::string buffer_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread writer_;
+};
+
+}  // namespace kensho::server
+
+#endif  // KENSHO_SERVER_AUDIT_LOG_H_
