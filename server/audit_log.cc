@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 #include "absl/status/status.h"
@@ -34,10 +36,33 @@ void AppendJson(absl::string_view s, std::string* out) {
 
 // SHA-256 of the serial's hex text, in hex: stable across lines, not the serial.
 std::string SerialHash(absl::string_view serial_hex) {
+  // Fetched once: EVP_sha256() in EVP_Digest looks the implementation up
+  // per call, which cost more than the hash.
+  static const EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  EVP_Digest(serial_hex.data(), serial_hex.size(), digest, &n, EVP_sha256(), nullptr);
+  EVP_Digest(serial_hex.data(), serial_hex.size(), digest, &n, sha256, nullptr);
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), n));
+}
+
+// "2026-11-27T00:55:44.225Z". The part up to the second is formatted once
+// per second per thread (absl::FormatTime costs microseconds).
+void AppendTime(absl::Time t, std::string* out) {
+  thread_local int64_t cached_second = INT64_MIN;
+  thread_local std::string cached;
+  const int64_t millis = absl::ToUnixMillis(t);
+  const int64_t second = millis >= 0 ? millis / 1000 : (millis - 999) / 1000;
+  if (second != cached_second) {
+    cached = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(second), absl::UTCTimeZone());
+    cached_second = second;
+  }
+  const int ms = static_cast<int>(millis - second * 1000);
+  out->push_back('"');
+  out->append(cached);
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03dZ", ms);
+  out->append(frac);
+  out->push_back('"');
 }
 
 }  // namespace
@@ -68,8 +93,10 @@ AuditLog::~AuditLog() {
 }
 
 std::string AuditLog::Line(const AuditRecord& r) {
-  std::string line = "{\"time\":";
-  AppendJson(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.time, absl::UTCTimeZone()), &line);
+  std::string line;
+  line.reserve(256);
+  line += "{\"time\":";
+  AppendTime(r.time, &line);
   line += ",\"caller\":";
   AppendJson(r.caller, &line);
   line += ",\"method\":";
