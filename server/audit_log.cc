@@ -10,29 +10,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "server/json_string.h"
 
 namespace kensho::server {
 namespace {
 
 constexpr size_t kWriteAtBytes = 256 << 10;
 constexpr absl::Duration kFlushEvery = absl::Milliseconds(200);
-
-// A JSON string of `s` (already UTF-8; control characters escaped).
-void AppendJson(absl::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      absl::StrAppend(out, "\\u00", absl::BytesToHexString(absl::string_view(
-                                        reinterpret_cast<const char*>(&c), 1)));
-    } else {
-      out->push_back(static_cast<char>(c));
-    }
-  }
-  out->push_back('"');
-}
 
 // SHA-256 of the serial's hex text, in hex: stable across lines, not the serial.
 std::string SerialHash(absl::string_view serial_hex) {
@@ -98,22 +82,22 @@ std::string AuditLog::Line(const AuditRecord& r) {
   line += "{\"time\":";
   AppendTime(r.time, &line);
   line += ",\"caller\":";
-  AppendJson(r.caller, &line);
+  AppendJsonString(r.caller, &line);
   line += ",\"method\":";
-  AppendJson(r.method, &line);
+  AppendJsonString(r.method, &line);
   line += ",\"code\":";
-  AppendJson(r.code, &line);
+  AppendJsonString(r.code, &line);
   if (!r.indication.empty()) {
     line += ",\"indication\":";
-    AppendJson(r.indication, &line);
+    AppendJsonString(r.indication, &line);
   }
   if (!r.sub_indication.empty()) {
     line += ",\"sub_indication\":";
-    AppendJson(r.sub_indication, &line);
+    AppendJsonString(r.sub_indication, &line);
   }
   if (!r.serial_hex.empty()) {
     line += ",\"serial_sha256\":";
-    AppendJson(SerialHash(r.serial_hex), &line);
+    AppendJsonString(SerialHash(r.serial_hex), &line);
   }
   absl::StrAppend(&line, ",\"micros\":", r.micros, "}");
   return line;

@@ -1,6 +1,7 @@
 #include "server/metrics.h"
 
 #include "gtest/gtest.h"
+#include "server/json_string.h"
 #include "server/status_json.h"
 
 namespace kensho::server {

@@ -1,5 +1,7 @@
 #include "server/status_json.h"
 
+#include "server/json_string.h"
+
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -28,28 +30,6 @@ constexpr const char* kIndicationKeys[LiveStats::kIndications] = {
     "INDICATION_UNSPECIFIED", "TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"};
 
 }  // namespace
-
-std::string JsonString(absl::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        // '<' too, so the JSON can never close a <script> it is pasted into.
-        if (c < 0x20 || c == '<') {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
 
 std::string StatusJson(const ServerMetrics& metrics, const ServerState* state, absl::Time now) {
   std::string j = "{";

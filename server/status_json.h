@@ -32,9 +32,6 @@ inline constexpr int kSeriesSeconds = 60;
 // `state` may be null (no readiness reasons then).
 std::string StatusJson(const ServerMetrics& metrics, const ServerState* state, absl::Time now);
 
-// A JSON string literal for `s` (quotes included), escaping what RFC 8259
-// requires; bytes that are not UTF-8 are not checked.
-std::string JsonString(absl::string_view s);
 
 }  // namespace kensho::server
 
