@@ -126,6 +126,7 @@ absl::Status KenshoServer::Reload(const v1::ServerConfig& given_config) {
            {"listen", config.listen() == running.listen()},
            {"data_dir", config.data_dir() == running.data_dir()},
            {"metrics_listen", config.metrics_listen() == running.metrics_listen()},
+           {"audit_log", config.audit_log() == running.audit_log()},
            {"tls", config.tls().SerializeAsString() == running.tls().SerializeAsString()},
            {"revocation",
             config.revocation().SerializeAsString() == running.revocation().SerializeAsString()},
