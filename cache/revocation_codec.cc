@@ -159,6 +159,19 @@ std::string EncodePartition(const PartitionMetadata& m) {
   PutTime(m.ingested_at, &v);
   PutSigned(m.entry_count, &v);
   PutVarint(m.generation, &v);
+  // Optional trailer (absent in stores written before delta CRLs).
+  if (m.delta) {
+    const PartitionMetadata::Delta& x = *m.delta;
+    v.push_back(1);
+    PutVarint(x.generation, &v);
+    PutBytes(x.crl_number, &v);
+    PutBytes(x.base_crl_number, &v);
+    PutTime(x.this_update, &v);
+    v.push_back(x.next_update.has_value() ? 1 : 0);
+    if (x.next_update) PutTime(*x.next_update, &v);
+    PutSigned(x.entry_count, &v);
+    PutBytes(x.source, &v);
+  }
   return v;
 }
 
@@ -177,9 +190,24 @@ absl::StatusOr<PartitionMetadata> DecodePartition(absl::string_view value) {
     m.next_update = t;
   }
   if (!d.Bytes(&m.etag) || !d.Bytes(&m.last_modified) || !d.Time(&m.ingested_at) ||
-      !d.Signed(&m.entry_count) || !d.Varint(&m.generation) || !d.done()) {
+      !d.Signed(&m.entry_count) || !d.Varint(&m.generation)) {
     return Corrupt("partition metadata");
   }
+  if (d.done()) return m;
+  uint8_t has_delta, has_delta_next;
+  PartitionMetadata::Delta x;
+  if (!d.Byte(&has_delta) || has_delta != 1 || !d.Varint(&x.generation) || !d.Bytes(&x.crl_number) ||
+      !d.Bytes(&x.base_crl_number) || !d.Time(&x.this_update) || !d.Byte(&has_delta_next) ||
+      has_delta_next > 1) {
+    return Corrupt("partition delta");
+  }
+  if (has_delta_next) {
+    absl::Time t;
+    if (!d.Time(&t)) return Corrupt("partition delta nextUpdate");
+    x.next_update = t;
+  }
+  if (!d.Signed(&x.entry_count) || !d.Bytes(&x.source) || !d.done()) return Corrupt("partition delta");
+  m.delta = std::move(x);
   return m;
 }
 

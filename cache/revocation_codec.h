@@ -34,6 +34,26 @@ struct PartitionMetadata {
   absl::Time ingested_at;
   int64_t entry_count = 0;
   uint64_t generation = 0;  // set by RevocationStore on commit
+
+  // The delta CRL applied on top of this complete CRL, if any (RFC 5280
+  // 5.2.4): its entries are looked up first; removeFromCRL there releases
+  // a certificate the complete CRL holds. A new complete CRL drops it.
+  struct Delta {
+    uint64_t generation = 0;  // set by RevocationStore on commit
+    std::string crl_number;   // big-endian magnitude bytes
+    std::string base_crl_number;
+    absl::Time this_update;
+    std::optional<absl::Time> next_update;
+    int64_t entry_count = 0;
+    std::string source;
+  };
+  std::optional<Delta> delta;
+
+  // What answers now: the delta's times when there is one.
+  absl::Time current_this_update() const { return delta ? delta->this_update : this_update; }
+  std::optional<absl::Time> current_next_update() const {
+    return delta ? delta->next_update : next_update;
+  }
 };
 
 // An entry as stored (owning; the domain's RevokedEntry aliases CRL bytes).

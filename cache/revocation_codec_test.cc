@@ -49,6 +49,26 @@ TEST(RevocationCodec, PartitionRoundTrip) {
   EXPECT_EQ(d->next_update, m.next_update);
   const std::string good = EncodePartition(m);
   for (size_t n = 0; n < good.size(); ++n) EXPECT_FALSE(DecodePartition(good.substr(0, n)).ok());
+
+  // With a delta CRL: an optional trailer (older values have none).
+  m.delta.emplace();
+  m.delta->generation = 43;
+  m.delta->crl_number = "\x07\x83\x19";
+  m.delta->base_crl_number = "\x07\x83\x18";
+  m.delta->this_update = absl::FromUnixSeconds(1772330000);
+  m.delta->next_update = absl::FromUnixSeconds(1772340000);
+  m.delta->entry_count = 12;
+  m.delta->source = "http://127.0.0.1:8080/x-delta.crl";
+  const std::string with_delta = EncodePartition(m);
+  absl::StatusOr<PartitionMetadata> dd = DecodePartition(with_delta);
+  ASSERT_TRUE(dd.ok()) << dd.status();
+  ASSERT_TRUE(dd->delta.has_value());
+  EXPECT_EQ(dd->delta->generation, 43u);
+  EXPECT_EQ(dd->current_next_update(), m.delta->next_update);
+  EXPECT_EQ(EncodePartition(*dd), with_delta);
+  for (size_t n = good.size() + 1; n < with_delta.size(); ++n) {
+    EXPECT_FALSE(DecodePartition(with_delta.substr(0, n)).ok()) << n;
+  }
 }
 
 TEST(RevocationCodec, KeysSortByIssuerSerialThenGeneration) {

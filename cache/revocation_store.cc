@@ -50,12 +50,13 @@ class ScopedSnapshot {
 // ---- PartitionWriter
 
 PartitionWriter::PartitionWriter(RevocationStore* store, std::string partition_id, std::string issuer_key_id,
-                                 uint64_t generation)
+                                 uint64_t generation, bool delta)
     : store_(store),
       partition_id_(std::move(partition_id)),
       issuer_key_id_(std::move(issuer_key_id)),
       generation_(generation),
-      batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+      batch_(std::make_unique<rocksdb::WriteBatch>()),
+      delta_(delta) {}
 
 PartitionWriter::~PartitionWriter() {
   if (!committed_) store_->AbandonWriter(this);
@@ -94,6 +95,7 @@ absl::Status PartitionWriter::WriteBuffered() {
 
 absl::Status PartitionWriter::Commit(PartitionMetadata metadata) {
   if (committed_) return absl::FailedPreconditionError("partition writer already committed");
+  if (delta_) return absl::FailedPreconditionError("a delta writer commits with CommitDelta");
   if (metadata.partition_id != partition_id_ || metadata.issuer_key_id != issuer_key_id_) {
     return absl::InvalidArgumentError("metadata does not match the partition being written");
   }
@@ -105,7 +107,20 @@ absl::Status PartitionWriter::Commit(PartitionMetadata metadata) {
   if (skipped_wal_) KENSHO_RETURN_IF_ERROR(store_->FlushEntries());
   metadata.generation = generation_;
   metadata.entry_count = entries_;
+  metadata.delta.reset();  // a new complete CRL supersedes any delta
   KENSHO_RETURN_IF_ERROR(store_->CommitWriter(this, std::move(metadata)));
+  committed_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status PartitionWriter::CommitDelta(PartitionMetadata::Delta delta) {
+  if (committed_) return absl::FailedPreconditionError("partition writer already committed");
+  if (!delta_) return absl::FailedPreconditionError("not a delta writer (BeginDelta)");
+  KENSHO_RETURN_IF_ERROR(WriteBuffered());
+  if (skipped_wal_) KENSHO_RETURN_IF_ERROR(store_->FlushEntries());
+  delta.generation = generation_;
+  delta.entry_count = entries_;
+  KENSHO_RETURN_IF_ERROR(store_->CommitDeltaWriter(this, std::move(delta)));
   committed_ = true;
   return absl::OkStatus();
 }
@@ -134,6 +149,10 @@ absl::StatusOr<std::unique_ptr<RevocationStore>> RevocationStore::Open(RocksStor
   for (const PartitionMetadata& p : partitions) {
     live.insert(p.generation);
     store->live_entries_ += p.entry_count;
+    if (p.delta.has_value()) {
+      live.insert(p.delta->generation);
+      store->live_entries_ += p.delta->entry_count;
+    }
   }
   rocks->live_generations()->Reset(std::move(live));
   return store;
@@ -155,6 +174,16 @@ absl::Status RevocationStore::FlushEntries() {
 
 absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginReplace(
     absl::string_view partition_id, absl::string_view issuer_key_id) {
+  return BeginWriter(partition_id, issuer_key_id, /*delta=*/false);
+}
+
+absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginDelta(
+    absl::string_view partition_id, absl::string_view issuer_key_id) {
+  return BeginWriter(partition_id, issuer_key_id, /*delta=*/true);
+}
+
+absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginWriter(
+    absl::string_view partition_id, absl::string_view issuer_key_id, bool delta) {
   if (partition_id.empty()) return absl::InvalidArgumentError("empty partition id");
   if (issuer_key_id.empty() || issuer_key_id.size() > kMaxKeyIdBytes) {
     return absl::InvalidArgumentError("issuer key id empty or too long");
@@ -174,7 +203,7 @@ absl::StatusOr<std::unique_ptr<PartitionWriter>> RevocationStore::BeginReplace(
   // Live before its first entry is written: no compaction may drop it.
   rocks_->live_generations()->Add(generation);
   return std::unique_ptr<PartitionWriter>(
-      new PartitionWriter(this, std::string(partition_id), std::string(issuer_key_id), generation));
+      new PartitionWriter(this, std::string(partition_id), std::string(issuer_key_id), generation, delta));
 }
 
 absl::Status RevocationStore::CommitWriter(PartitionWriter* writer, PartitionMetadata metadata) {
@@ -190,6 +219,33 @@ absl::Status RevocationStore::CommitWriter(PartitionWriter* writer, PartitionMet
   changes_.fetch_add(1, std::memory_order_release);
   live_entries_ += metadata.entry_count;
   if (old.has_value() && old->generation != writer->generation()) {
+    live_entries_ -= old->entry_count;
+    Retire(old->generation, old->entry_count);
+  }
+  if (old.has_value() && old->delta.has_value()) {
+    live_entries_ -= old->delta->entry_count;
+    Retire(old->delta->generation, old->delta->entry_count);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RevocationStore::CommitDeltaWriter(PartitionWriter* writer, PartitionMetadata::Delta delta) {
+  absl::MutexLock lock(&mu_);
+  KENSHO_ASSIGN_OR_RETURN(std::optional<PartitionMetadata> current, GetPartition(writer->partition_id_));
+  if (!current.has_value() || current->issuer_key_id != writer->issuer_key_id_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("partition ", writer->partition_id_, ": no complete CRL of that issuer to apply a delta to"));
+  }
+  std::optional<PartitionMetadata::Delta> old = current->delta;
+  current->delta = std::move(delta);
+  rocksdb::WriteBatch flip;
+  KENSHO_RETURN_IF_ERROR(FromRocks(
+      flip.Put(rocks_->family(kPartitionsFamily), current->partition_id, EncodePartition(*current)),
+      "batch"));
+  KENSHO_RETURN_IF_ERROR(WriteBatch(&flip, Durability::kSynced));
+  changes_.fetch_add(1, std::memory_order_release);
+  live_entries_ += current->delta->entry_count;
+  if (old.has_value()) {
     live_entries_ -= old->entry_count;
     Retire(old->generation, old->entry_count);
   }
@@ -231,6 +287,10 @@ absl::Status RevocationStore::RemovePartition(absl::string_view partition_id) {
   changes_.fetch_add(1, std::memory_order_release);
   live_entries_ -= old->entry_count;
   Retire(old->generation, old->entry_count);
+  if (old->delta.has_value()) {
+    live_entries_ -= old->delta->entry_count;
+    Retire(old->delta->generation, old->delta->entry_count);
+  }
   return absl::OkStatus();
 }
 
@@ -286,9 +346,14 @@ absl::StatusOr<std::optional<RevocationHit>> RevocationStore::LookupOnce(absl::s
     if (s.IsNotFound()) continue;
     KENSHO_RETURN_IF_ERROR(FromRocks(s, "RocksDB read"));
     KENSHO_ASSIGN_OR_RETURN(PartitionMetadata partition, DecodePartition(value));
-    if (partition.generation != generation) continue;  // not (or no longer) current
-    entry.serial = std::string(serial);
-    return std::optional<RevocationHit>(RevocationHit{std::move(entry), std::move(partition)});
+    const bool current = partition.generation == generation ||
+                         (partition.delta.has_value() && partition.delta->generation == generation);
+    if (!current) continue;  // not (or no longer) current
+    // As the partition stands: its delta may release or restate the entry.
+    KENSHO_ASSIGN_OR_RETURN(std::optional<StoredRevokedEntry> standing,
+                            CurrentEntry(ro, partition, serial));
+    if (!standing.has_value()) continue;
+    return std::optional<RevocationHit>(RevocationHit{*std::move(standing), std::move(partition)});
   }
   KENSHO_RETURN_IF_ERROR(FromRocks(it->status(), "RocksDB iterate"));
   return std::optional<RevocationHit>();
@@ -307,15 +372,37 @@ absl::StatusOr<std::optional<RevocationHit>> RevocationStore::LookupInPartitionO
   if (s.IsNotFound()) return std::optional<RevocationHit>();
   KENSHO_RETURN_IF_ERROR(FromRocks(s, "RocksDB read"));
   KENSHO_ASSIGN_OR_RETURN(PartitionMetadata partition, DecodePartition(value));
+  KENSHO_ASSIGN_OR_RETURN(std::optional<StoredRevokedEntry> entry, CurrentEntry(ro, partition, serial));
+  if (!entry.has_value()) return std::optional<RevocationHit>();
+  return std::optional<RevocationHit>(RevocationHit{*std::move(entry), std::move(partition)});
+}
+
+absl::StatusOr<std::optional<StoredRevokedEntry>> RevocationStore::CurrentEntry(
+    const rocksdb::ReadOptions& ro, const PartitionMetadata& partition, absl::string_view serial) const {
   if (partition.issuer_key_id.size() > kMaxKeyIdBytes) return absl::DataLossError("corrupt partition key id");
-  const std::string key = EntryKey(partition.issuer_key_id, serial, partition.generation);
-  s = db->Get(ro, revoked_, AsSlice(key), &value);
-  if (s.IsNotFound()) return std::optional<RevocationHit>();
-  KENSHO_RETURN_IF_ERROR(FromRocks(s, "RocksDB read"));
-  KENSHO_ASSIGN_OR_RETURN(StoredRevokedEntry entry, DecodeEntryValue(value));
-  if (entry.partition_id != partition_id) return absl::DataLossError("revoked entry of another partition");
-  entry.serial = std::string(serial);
-  return std::optional<RevocationHit>(RevocationHit{std::move(entry), std::move(partition)});
+  // The delta CRL first: it restates an entry, or releases it (removeFromCRL).
+  uint64_t generations[2] = {partition.generation, 0};
+  int n = 1;
+  if (partition.delta.has_value()) {
+    generations[0] = partition.delta->generation;
+    generations[1] = partition.generation;
+    n = 2;
+  }
+  std::string value;
+  for (int i = 0; i < n; ++i) {
+    const std::string key = EntryKey(partition.issuer_key_id, serial, generations[i]);
+    rocksdb::Status s = rocks_->db()->Get(ro, revoked_, AsSlice(key), &value);
+    if (s.IsNotFound()) continue;
+    KENSHO_RETURN_IF_ERROR(FromRocks(s, "RocksDB read"));
+    KENSHO_ASSIGN_OR_RETURN(StoredRevokedEntry entry, DecodeEntryValue(value));
+    if (entry.partition_id != partition.partition_id) {
+      return absl::DataLossError("revoked entry of another partition");
+    }
+    if (entry.reason == crl::RevocationReason::kRemoveFromCrl) return std::optional<StoredRevokedEntry>();
+    entry.serial = std::string(serial);
+    return std::optional<StoredRevokedEntry>(std::move(entry));
+  }
+  return std::optional<StoredRevokedEntry>();
 }
 
 absl::StatusOr<std::optional<PartitionMetadata>> RevocationStore::GetPartition(

@@ -7,6 +7,10 @@
 // current generation, so a reader sees the old complete set or the new
 // complete set, never a mix, also after a crash at any moment: entries of an
 // unflipped generation are invisible.
+// Delta CRLs: a partition may also hold one delta generation
+// (PartitionMetadata::delta, committed by its own synced flip); lookups read
+// it before the complete CRL's (removeFromCRL there releases a held
+// certificate), and a new complete CRL retires it.
 // Garbage: nothing is ever deleted entry by entry. A generation is "live"
 // (live_generations.h) from before its first write until it is replaced,
 // removed or abandoned; the revoked family's compaction filter drops every
@@ -53,6 +57,7 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class WriteBatch;
+struct ReadOptions;
 }  // namespace rocksdb
 
 namespace kensho::cache {
@@ -85,6 +90,10 @@ class PartitionWriter : public crl::RevokedEntrySink {
   // generation and entry_count are set here) in one synced write, then
   // deletes the previous generation. Only once.
   absl::Status Commit(PartitionMetadata metadata);
+  // For a writer from BeginDelta: makes this generation the partition's
+  // delta CRL (generation and entry_count are set here), over the complete
+  // CRL it holds now, in one synced write; the previous delta is retired.
+  absl::Status CommitDelta(PartitionMetadata::Delta delta);
 
   uint64_t generation() const { return generation_; }
   int64_t entries_written() const { return entries_; }
@@ -92,7 +101,7 @@ class PartitionWriter : public crl::RevokedEntrySink {
  private:
   friend class RevocationStore;
   PartitionWriter(RevocationStore* store, std::string partition_id, std::string issuer_key_id,
-                  uint64_t generation);
+                  uint64_t generation, bool delta);
   // Writes the buffered batch (memtable only, no WAL).
   absl::Status WriteBuffered();
 
@@ -105,6 +114,7 @@ class PartitionWriter : public crl::RevokedEntrySink {
   int64_t entries_ = 0;
   bool skipped_wal_ = false;  // some batch was written without the WAL
   bool committed_ = false;
+  const bool delta_;  // from BeginDelta
 };
 
 class RevocationStore {
@@ -126,6 +136,9 @@ class RevocationStore {
   // `issuer_key_id` (the CRL signer's SKI = the certificates' AKI keyid).
   absl::StatusOr<std::unique_ptr<PartitionWriter>> BeginReplace(absl::string_view partition_id,
                                                                 absl::string_view issuer_key_id);
+  // Starts writing a delta CRL for `partition_id` (PartitionWriter::CommitDelta).
+  absl::StatusOr<std::unique_ptr<PartitionWriter>> BeginDelta(absl::string_view partition_id,
+                                                              absl::string_view issuer_key_id);
 
   // BeginReplace + `write_entries(writer)` + Commit(metadata). When
   // write_entries fails, nothing changes for readers and its error is
@@ -170,9 +183,17 @@ class RevocationStore {
   // Flushes the revoked family's memtables to SST files and waits.
   absl::Status FlushEntries();
   absl::Status CommitWriter(PartitionWriter* writer, PartitionMetadata metadata);
+  absl::Status CommitDeltaWriter(PartitionWriter* writer, PartitionMetadata::Delta delta);
+  absl::StatusOr<std::unique_ptr<PartitionWriter>> BeginWriter(absl::string_view partition_id,
+                                                               absl::string_view issuer_key_id,
+                                                               bool delta);
   void AbandonWriter(PartitionWriter* writer);
   // Makes `generation` (of `entries` entries) garbage.
   void Retire(uint64_t generation, int64_t entries) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The serial's entry in `partition` as it stands (delta CRL first).
+  absl::StatusOr<std::optional<StoredRevokedEntry>> CurrentEntry(const rocksdb::ReadOptions& ro,
+                                                                 const PartitionMetadata& partition,
+                                                                 absl::string_view serial) const;
   absl::StatusOr<std::optional<RevocationHit>> LookupOnce(absl::string_view issuer_key_id,
                                                           absl::string_view serial) const;
   absl::StatusOr<std::optional<RevocationHit>> LookupInPartitionOnce(absl::string_view partition_id,

@@ -313,6 +313,74 @@ TEST(RevocationStore, KillDuringReplaceKeepsOldSetAndSweepCleans) {
   EXPECT_FALSE(ReasonOf(*db.store, 10).has_value());
 }
 
+// A delta CRL over the complete one: its entries are looked up first,
+// removeFromCRL releases a held certificate, a newer delta replaces the
+// older, and a new complete CRL drops the delta.
+TEST(RevocationStore, DeltaCrlOverTheCompleteOne) {
+  Opened db = OpenOrDie(TmpDir("delta"));
+  RevocationStore& store = *db.store;
+  auto in_partition = [&](int i) -> std::optional<RevocationReason> {
+    auto hit = store.LookupInPartition("p", Serial(i));
+    EXPECT_TRUE(hit.ok()) << hit.status();
+    if (!hit.ok() || !hit->has_value()) return std::nullopt;
+    return (*hit)->entry.reason;
+  };
+  // No complete CRL yet: a delta has nothing to apply to.
+  {
+    auto early = store.BeginDelta("p", kKeyId);
+    ASSERT_TRUE(early.ok());
+    EXPECT_EQ((*early)->CommitDelta({}).code(), absl::StatusCode::kFailedPrecondition);
+  }
+  ASSERT_TRUE(store
+                  .ReplacePartition(Meta("p", 1),
+                                    [](crl::RevokedEntrySink& sink) {
+                                      return AddRange(sink, 0, 100, RevocationReason::kCertificateHold);
+                                    })
+                  .ok());
+  auto apply_delta = [&](int number, int released, int added) {
+    auto writer = store.BeginDelta("p", kKeyId);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(AddRange(**writer, released, released + 1, RevocationReason::kRemoveFromCrl).ok());
+    ASSERT_TRUE(AddRange(**writer, added, added + 1, RevocationReason::kKeyCompromise).ok());
+    PartitionMetadata::Delta d;
+    d.crl_number = std::string(1, static_cast<char>(number));
+    d.base_crl_number = std::string(1, '\x01');
+    d.this_update = absl::FromUnixSeconds(1772320000 + number);
+    d.next_update = absl::FromUnixSeconds(1772330000 + number);
+    ASSERT_TRUE((*writer)->CommitDelta(d).ok());
+  };
+  apply_delta(2, /*released=*/10, /*added=*/150);
+  EXPECT_FALSE(in_partition(10).has_value());  // released from hold
+  EXPECT_FALSE(ReasonOf(store, 10).has_value());
+  EXPECT_EQ(in_partition(11), RevocationReason::kCertificateHold);
+  EXPECT_EQ(in_partition(150), RevocationReason::kKeyCompromise);
+  EXPECT_EQ(ReasonOf(store, 150), RevocationReason::kKeyCompromise);
+  auto meta = store.GetPartition("p");
+  ASSERT_TRUE(meta.ok() && meta->has_value() && (*meta)->delta.has_value());
+  EXPECT_EQ((*meta)->current_next_update(), absl::FromUnixSeconds(1772330002));
+
+  // A newer delta replaces the older one: 10 is held again, 20 released.
+  apply_delta(3, /*released=*/20, /*added=*/160);
+  EXPECT_EQ(in_partition(10), RevocationReason::kCertificateHold);
+  EXPECT_FALSE(in_partition(20).has_value());
+  EXPECT_FALSE(in_partition(150).has_value());
+  EXPECT_EQ(in_partition(160), RevocationReason::kKeyCompromise);
+
+  // A new complete CRL drops the delta.
+  ASSERT_TRUE(store
+                  .ReplacePartition(Meta("p", 4),
+                                    [](crl::RevokedEntrySink& sink) {
+                                      return AddRange(sink, 0, 50, RevocationReason::kKeyCompromise);
+                                    })
+                  .ok());
+  EXPECT_EQ(in_partition(20), RevocationReason::kKeyCompromise);
+  EXPECT_FALSE(in_partition(160).has_value());
+  EXPECT_FALSE((*store.GetPartition("p"))->delta.has_value());
+  ASSERT_TRUE(store.CompactGarbage().ok());
+  EXPECT_EQ(RawGenerations(*db.rocks).size(), 1u);
+  EXPECT_EQ(RawRevokedKeys(*db.rocks), 50);
+}
+
 // The domain ingest streaming straight into the store: every jpki_sim
 // partition, then each revoked serial is found under its issuer.
 TEST(RevocationStore, IngestsSimulatedWorld) {

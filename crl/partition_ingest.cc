@@ -62,6 +62,10 @@ absl::string_view RejectReasonName(CrlRejectReason reason) {
       return "not a CRL";
     case CrlRejectReason::kUnsupported:
       return "unsupported CRL";
+    case CrlRejectReason::kWrongKind:
+      return "wrong kind of CRL (complete or delta)";
+    case CrlRejectReason::kNoBaseForDelta:
+      return "delta CRL for a complete CRL not held";
     case CrlRejectReason::kWrongIssuer:
       return "wrong issuer";
     case CrlRejectReason::kBadSignature:
@@ -124,8 +128,9 @@ PartitionCrlDecision CheckPartitionCrl(const PartitionSpec& spec, absl::string_v
         std::string(parsed.status().message()));
   }
   const CrlHeader& h = parsed->header;
-  if (h.delta_base_crl_number.has_value()) {
-    return Reject(CrlRejectReason::kUnsupported, "delta CRLs are not supported");
+  if (h.delta_base_crl_number.has_value() != spec.delta) {
+    return Reject(CrlRejectReason::kWrongKind, spec.delta ? "a complete CRL where a delta CRL is expected"
+                                                          : "a delta CRL where a complete CRL is expected");
   }
 
   // Issuer and signature: generations named like the CRL's issuer, those
@@ -200,6 +205,21 @@ PartitionCrlDecision CheckPartitionCrl(const PartitionSpec& spec, absl::string_v
       return Reject(CrlRejectReason::kCrlNumberNotIncreasing,
                     absl::StrCat("cRLNumber ", h.crl_number_decimal, " < accepted ",
                                  der::UnsignedToDecimal(*spec.last_crl_number)));
+    }
+  }
+  if (spec.delta) {
+    if (!spec.complete_crl_number.has_value()) {
+      return Reject(CrlRejectReason::kNoBaseForDelta, "no complete CRL held to apply it to");
+    }
+    if (CompareNumbers(*h.delta_base_crl_number, *spec.complete_crl_number) > 0) {
+      return Reject(CrlRejectReason::kNoBaseForDelta,
+                    absl::StrCat("it needs complete CRL number ", der::UnsignedToDecimal(*h.delta_base_crl_number),
+                                 " or later; held ", der::UnsignedToDecimal(*spec.complete_crl_number)));
+    }
+    if (CompareNumbers(*h.crl_number, *spec.complete_crl_number) <= 0) {
+      return Reject(CrlRejectReason::kCrlNumberNotIncreasing,
+                    absl::StrCat("delta cRLNumber ", h.crl_number_decimal, " is not after the complete CRL held (",
+                                 der::UnsignedToDecimal(*spec.complete_crl_number), ")"));
     }
   }
   if (spec.last_this_update.has_value() && h.this_update < *spec.last_this_update) {

@@ -4,7 +4,8 @@
 // partition is rejected with a typed reason before a single entry is
 // streamed, so the caller keeps the previous good data.
 //
-// Checks, in order: parses (crl_parser.h); not a delta CRL (unsupported);
+// Checks, in order: parses (crl_parser.h); a complete CRL, or a delta CRL
+// when the spec asks for one (see PartitionSpec::delta);
 // issuer name matches the configured generations (RFC 5280 name comparison
 // by OpenSSL); signature verifies with one configured issuer generation,
 // those whose SKI equals the CRL's AKI keyid tried first; the
@@ -50,12 +51,22 @@ struct PartitionSpec {
   std::optional<absl::Time> last_this_update;
   absl::Duration max_clock_skew = absl::Minutes(5);
   std::optional<absl::Duration> max_age;  // thisUpdate older than now - max_age is refused
+  // Checking a delta CRL (RFC 5280 5.2.4) for this partition: it must carry
+  // deltaCRLIndicator, its BaseCRLNumber must not be newer than
+  // `complete_crl_number` (the complete CRL held, which it is applied to),
+  // and its cRLNumber must be greater than that one's (and than
+  // last_crl_number: the last delta accepted). Without `delta`, a delta CRL
+  // is refused, and with it a complete CRL.
+  bool delta = false;
+  std::optional<std::string> complete_crl_number;
 };
 
 enum class CrlRejectReason {
   kNone = 0,
   kNotACrl,         // not DER / truncated / trailing bytes / malformed fields
-  kUnsupported,     // delta CRL, unknown critical extension, algorithm, indirect entries
+  kUnsupported,     // unknown critical extension, algorithm, indirect entries
+  kWrongKind,       // a delta CRL where a complete one is expected, or the other way
+  kNoBaseForDelta,  // a delta CRL for a newer complete CRL than the one held
   kWrongIssuer,     // issuer name is not the configured CA's
   kBadSignature,    // no configured generation's key verifies it
   kWrongPartition,  // IDP absent or names another distribution point

@@ -148,12 +148,13 @@ verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificat
   }
   r.source = verify::RevocationSource::kCrl;
   r.source_id = partition->partition_id;
-  r.this_update = partition->this_update;
-  r.next_update = partition->next_update;
+  // With a delta CRL, its times: the status is as current as the delta.
+  r.this_update = partition->current_this_update();
+  r.next_update = partition->current_next_update();
   r.from_cache = true;
   const absl::Time now = clock_();
-  r.stale = partition->next_update.has_value() && now > *partition->next_update;
-  const bool too_stale = r.stale && now > *partition->next_update + max_stale_;
+  r.stale = r.next_update.has_value() && now > *r.next_update;
+  const bool too_stale = r.stale && now > *r.next_update + max_stale_;
 
   const ASN1_INTEGER* serial = X509_get0_serialNumber(leaf.x509());
   const std::string serial_bytes(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),

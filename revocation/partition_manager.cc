@@ -109,7 +109,8 @@ absl::StatusOr<std::unique_ptr<PartitionManager>> PartitionManager::Create(
 
 absl::Status PartitionManager::IngestFile(const std::string& id, const std::string& path,
                                           const std::string& source, const std::string& etag,
-                                          const std::string& last_modified, absl::Time now) {
+                                          const std::string& last_modified, absl::Time now,
+                                          bool delta) {
   PartitionSource config;
   std::optional<cache::PartitionMetadata> stored;
   {
@@ -146,6 +147,17 @@ absl::Status PartitionManager::IngestFile(const std::string& id, const std::stri
       spec.last_crl_number = stored->crl_number;
       spec.last_this_update = stored->this_update;
     }
+    if (delta) {
+      // Applied to the complete CRL held; continues the last delta's sequence.
+      spec.delta = true;
+      if (stored.has_value() && !stored->crl_number.empty()) {
+        spec.complete_crl_number = stored->crl_number;
+        if (stored->delta.has_value()) {
+          spec.last_crl_number = stored->delta->crl_number;
+          spec.last_this_update = stored->delta->this_update;
+        }
+      }
+    }
     decision = crl::CheckPartitionCrl(spec, file->data(), now, options);
     if (decision.reason != crl::CrlRejectReason::kWrongIssuer &&
         decision.reason != crl::CrlRejectReason::kBadSignature) {
@@ -156,21 +168,36 @@ absl::Status PartitionManager::IngestFile(const std::string& id, const std::stri
   if (!decision.ok()) return decision.status(id);
 
   const crl::AcceptedCrl& accepted = *decision.accepted;
-  cache::PartitionMetadata md;
-  md.partition_id = id;
-  md.source = source;
-  md.issuer_key_id = accepted.issuer_key_id;
-  md.idp_dirname = config.distribution_point;
-  md.crl_number = accepted.crl.header.crl_number.value_or("");
-  md.this_update = accepted.crl.header.this_update;
-  md.next_update = accepted.crl.header.next_update;
-  md.etag = etag;
-  md.last_modified = last_modified;
-  md.ingested_at = now;
-  absl::Status s = store_->ReplacePartition(md, [&](crl::RevokedEntrySink& sink) {
-    return crl::StreamAcceptedEntries(accepted, sink, options.release_before);
-  });
-  if (!s.ok()) return s;
+  if (delta) {
+    cache::PartitionMetadata::Delta d;
+    d.crl_number = accepted.crl.header.crl_number.value_or("");
+    d.base_crl_number = accepted.crl.header.delta_base_crl_number.value_or("");
+    d.this_update = accepted.crl.header.this_update;
+    d.next_update = accepted.crl.header.next_update;
+    d.source = source;
+    auto writer = store_->BeginDelta(id, accepted.issuer_key_id);
+    if (!writer.ok()) return writer.status();
+    if (absl::Status s = crl::StreamAcceptedEntries(accepted, **writer, options.release_before); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = (*writer)->CommitDelta(std::move(d)); !s.ok()) return s;
+  } else {
+    cache::PartitionMetadata md;
+    md.partition_id = id;
+    md.source = source;
+    md.issuer_key_id = accepted.issuer_key_id;
+    md.idp_dirname = config.distribution_point;
+    md.crl_number = accepted.crl.header.crl_number.value_or("");
+    md.this_update = accepted.crl.header.this_update;
+    md.next_update = accepted.crl.header.next_update;
+    md.etag = etag;
+    md.last_modified = last_modified;
+    md.ingested_at = now;
+    absl::Status s = store_->ReplacePartition(md, [&](crl::RevokedEntrySink& sink) {
+      return crl::StreamAcceptedEntries(accepted, sink, options.release_before);
+    });
+    if (!s.ok()) return s;
+  }
   auto fresh = store_->GetPartition(id);
   if (!fresh.ok()) return fresh.status();
   absl::MutexLock lock(&mu_);
@@ -187,6 +214,7 @@ absl::Status PartitionManager::IngestFile(const std::string& id, const std::stri
 
 absl::Status PartitionManager::Refresh(const std::string& id, absl::Time now) {
   FetchRequest request;
+  std::string delta_source;
   {
     absl::MutexLock lock(&mu_);
     auto it = partitions_.find(id);
@@ -201,6 +229,7 @@ absl::Status PartitionManager::Refresh(const std::string& id, absl::Time now) {
     }
     it->second.busy = true;
     request.source = it->second.config.source;
+    delta_source = it->second.config.delta_source;
     if (it->second.stored.has_value()) {
       request.etag = it->second.stored->etag;
       request.last_modified = it->second.stored->last_modified;
@@ -223,6 +252,7 @@ absl::Status PartitionManager::Refresh(const std::string& id, absl::Time now) {
     report.ingest_duration = absl::Now() - started;
   }
   if (fetched.ok() && fetched->path == request.download_path) ::unlink(request.download_path.c_str());
+  if (status.ok() && !delta_source.empty()) status = RefreshDelta(id, delta_source, now);
   {
     absl::MutexLock lock(&mu_);
     State& state = partitions_.at(id);
@@ -239,6 +269,21 @@ absl::Status PartitionManager::Refresh(const std::string& id, absl::Time now) {
   return status;
 }
 
+absl::Status PartitionManager::RefreshDelta(const std::string& id, const std::string& delta_source,
+                                           absl::Time now) {
+  FetchRequest request;
+  request.source = delta_source;
+  request.connect_timeout = policy_.connect_timeout;
+  request.total_timeout = policy_.total_timeout;
+  request.max_bytes = policy_.max_bytes;
+  request.download_path = absl::StrCat(tmp_dir_, "/", id, ".delta.download");
+  auto fetched = FetchCrl(request);
+  if (!fetched.ok()) return fetched.status();
+  absl::Status s = IngestFile(id, fetched->path, delta_source, "", "", now, /*delta=*/true);
+  if (fetched->path == request.download_path) ::unlink(request.download_path.c_str());
+  return s;
+}
+
 void PartitionManager::ScheduleNext(State* s, absl::Time now, bool failed) {
   static thread_local std::mt19937 rng{std::random_device{}()};
   std::uniform_real_distribution<double> jitter(0.5, 1.5);
@@ -252,8 +297,8 @@ void PartitionManager::ScheduleNext(State* s, absl::Time now, bool failed) {
   }
   s->failures = 0;
   absl::Time next = now + absl::Hours(1);
-  if (s->stored.has_value() && s->stored->next_update.has_value()) {
-    next = *s->stored->next_update - policy_.refresh_margin;
+  if (s->stored.has_value() && s->stored->current_next_update().has_value()) {
+    next = *s->stored->current_next_update() - policy_.refresh_margin;
   }
   // Never sooner than retry_min: a source whose CRL is already past its
   // nextUpdate is asked again at the retry pace, not in a tight loop.
@@ -276,11 +321,14 @@ absl::StatusOr<PartitionView> PartitionManager::Import(std::string id, absl::str
       return absl::NotFoundError(absl::StrCat("no partition for distribution point '", *idp, "'"));
     }
   }
+  // A delta CRL (deltaCRLIndicator) is applied over the complete one held.
+  auto parsed = crl::ParseCrl(der);
+  const bool delta = parsed.ok() && parsed->header.delta_base_crl_number.has_value();
   static std::atomic<int> counter{0};
   const std::string path = absl::StrCat(tmp_dir_, "/import-", ::getpid(), "-", counter++, ".crl");
   if (absl::Status s = WriteFileAtomically(path, der); !s.ok()) return s;
   const absl::Time started = absl::Now();
-  absl::Status s = IngestFile(id, path, "ImportCrl", "", "", now);
+  absl::Status s = IngestFile(id, path, "ImportCrl", "", "", now, delta);
   if (observer_) observer_(AttemptReport{id, "ingest", s, absl::Now() - started});
   ::unlink(path.c_str());
   if (!s.ok()) return s;
@@ -309,7 +357,7 @@ std::vector<PartitionView> PartitionManager::Snapshot(absl::Time now) const {
     v.last_attempt = s.last_attempt;
     v.next_attempt = s.next_attempt;
     v.stale = !s.stored.has_value() ||
-              (s.stored->next_update.has_value() && now > *s.stored->next_update);
+              (s.stored->current_next_update().has_value() && now > *s.stored->current_next_update());
     out.push_back(std::move(v));
   }
   return out;

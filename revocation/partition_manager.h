@@ -35,6 +35,7 @@ struct PartitionSource {
   std::string distribution_point;  // DirName (printable) or URL the CRL's IDP must name
   std::string trust_profile;       // whose anchors may sign it; empty: any profile
   bool required = true;
+  std::string delta_source;        // delta CRLs (optional), as `source`
 };
 
 struct FetchPolicy {
@@ -116,9 +117,13 @@ class PartitionManager {
 
   PartitionManager(std::shared_ptr<const verify::TrustStore> trust, cache::RevocationStore* store,
                    FetchPolicy policy, std::string tmp_dir);
+  // Checks and stores the CRL in `path` for partition `id`: a complete CRL,
+  // or with `delta` a delta CRL over the complete one held.
   absl::Status IngestFile(const std::string& id, const std::string& path,
                           const std::string& source, const std::string& etag,
-                          const std::string& last_modified, absl::Time now);
+                          const std::string& last_modified, absl::Time now, bool delta = false);
+  // Fetches and applies the partition's delta CRL (after its complete one).
+  absl::Status RefreshDelta(const std::string& id, const std::string& delta_source, absl::Time now);
   void ScheduleNext(State* s, absl::Time now, bool failed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RefresherLoop(std::function<absl::Time()> clock, std::function<void()> on_change);
 

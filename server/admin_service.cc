@@ -17,8 +17,8 @@ void FillPartitionStatus(const revocation::PartitionView& v, v1::PartitionStatus
     std::string number;
     for (unsigned char c : md.crl_number) absl::StrAppend(&number, absl::Hex(c, absl::kZeroPad2));
     p->set_crl_number(number);
-    ToProto(md.this_update, p->mutable_this_update());
-    if (md.next_update) ToProto(*md.next_update, p->mutable_next_update());
+    ToProto(md.current_this_update(), p->mutable_this_update());
+    if (md.current_next_update()) ToProto(*md.current_next_update(), p->mutable_next_update());
     p->set_entries(md.entry_count);
   }
   p->set_stale(v.stale);

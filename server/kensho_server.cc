@@ -179,7 +179,7 @@ absl::StatusOr<std::unique_ptr<KenshoServer>> KenshoServer::Start(
   std::vector<revocation::PartitionSource> sources;
   for (const auto& p : rc.crl_partitions()) {
     sources.push_back({p.id(), p.source(), p.distribution_point(), p.trust_profile(),
-                       p.has_required() ? p.required() : true});
+                       p.has_required() ? p.required() : true, p.delta_source()});
   }
   revocation::FetchPolicy policy;
   if (rc.connect_timeout_ms() > 0) policy.connect_timeout = absl::Milliseconds(rc.connect_timeout_ms());

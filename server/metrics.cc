@@ -136,9 +136,9 @@ class ServerMetrics::StateCollector final : public prometheus::Collectable {
         std::vector<ClientMetric::Label> label = {{"partition", v.config.id}};
         AddGauge(&stale, v.stale ? 1 : 0, label);
         if (!v.stored.has_value()) continue;
-        AddGauge(&age, absl::ToDoubleSeconds(now - v.stored->this_update), label);
-        if (v.stored->next_update.has_value()) {
-          AddGauge(&next, absl::ToDoubleSeconds(*v.stored->next_update - now), label);
+        AddGauge(&age, absl::ToDoubleSeconds(now - v.stored->current_this_update()), label);
+        if (v.stored->current_next_update().has_value()) {
+          AddGauge(&next, absl::ToDoubleSeconds(*v.stored->current_next_update() - now), label);
         }
         AddGauge(&entries, static_cast<double>(v.stored->entry_count), label);
       }

@@ -98,13 +98,13 @@ std::string StatusJson(const ServerMetrics& metrics, const ServerState* state, a
                       ",\"stale\":", v.stale ? "true" : "false");
       first = false;
       if (v.stored.has_value()) {
-        absl::StrAppend(&j, ",\"this_update\":", Time(v.stored->this_update),
-                        ",\"age_seconds\":", absl::ToInt64Seconds(now - v.stored->this_update),
+        absl::StrAppend(&j, ",\"this_update\":", Time(v.stored->current_this_update()),
+                        ",\"age_seconds\":", absl::ToInt64Seconds(now - v.stored->current_this_update()),
                         ",\"entries\":", v.stored->entry_count);
-        if (v.stored->next_update.has_value()) {
-          absl::StrAppend(&j, ",\"next_update\":", Time(*v.stored->next_update),
+        if (v.stored->current_next_update().has_value()) {
+          absl::StrAppend(&j, ",\"next_update\":", Time(*v.stored->current_next_update()),
                           ",\"next_update_in_seconds\":",
-                          absl::ToInt64Seconds(*v.stored->next_update - now));
+                          absl::ToInt64Seconds(*v.stored->current_next_update() - now));
         } else {
           j += ",\"next_update\":null,\"next_update_in_seconds\":null";
         }

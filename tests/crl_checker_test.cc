@@ -7,7 +7,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
+#include <optional>
+#include <utility>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -147,6 +152,68 @@ X509* MakeCert(EVP_PKEY* key, EVP_PKEY* signer_key, X509* issuer, const char* cn
   return x;
 }
 
+// A CRL for `ca` numbered `number` (a delta CRL for complete CRL `base`
+// when given) with an IDP naming `url`, listing (serial, reason) pairs
+// (reason -1: none), valid from an hour ago for a day.
+X509_CRL* MakeCrl(X509* ca, EVP_PKEY* ca_key, long number, std::optional<long> base,
+                  const std::vector<std::pair<long, int>>& entries, const std::string& url,
+                  absl::Time now) {
+  X509_CRL* crl = X509_CRL_new();
+  X509_CRL_set_version(crl, 1);
+  X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+  ASN1_TIME* t = ASN1_TIME_set(nullptr, absl::ToTimeT(now - absl::Hours(1) + absl::Seconds(number)));
+  X509_CRL_set1_lastUpdate(crl, t);
+  ASN1_TIME_set(t, absl::ToTimeT(now + absl::Hours(24)));
+  X509_CRL_set1_nextUpdate(crl, t);
+  for (const auto& [serial_number, reason] : entries) {
+    X509_REVOKED* r = X509_REVOKED_new();
+    ASN1_INTEGER* serial = ASN1_INTEGER_new();
+    ASN1_INTEGER_set(serial, serial_number);
+    X509_REVOKED_set_serialNumber(r, serial);
+    ASN1_INTEGER_free(serial);
+    ASN1_TIME_set(t, absl::ToTimeT(now - absl::Hours(2)));
+    X509_REVOKED_set_revocationDate(r, t);
+    if (reason >= 0) {
+      ASN1_ENUMERATED* code = ASN1_ENUMERATED_new();
+      ASN1_ENUMERATED_set(code, reason);
+      X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, code, 0, 0);
+      ASN1_ENUMERATED_free(code);
+    }
+    X509_CRL_add0_revoked(crl, r);
+  }
+  ASN1_TIME_free(t);
+  ASN1_INTEGER* n = ASN1_INTEGER_new();
+  ASN1_INTEGER_set(n, number);
+  X509_CRL_add1_ext_i2d(crl, NID_crl_number, n, 0, 0);
+  if (base.has_value()) {
+    ASN1_INTEGER_set(n, *base);
+    X509_CRL_add1_ext_i2d(crl, NID_delta_crl, n, /*crit=*/1, 0);
+  }
+  ASN1_INTEGER_free(n);
+  AddCrlExt(crl, ca, NID_authority_key_identifier, "keyid:always");
+  AddCrlExt(crl, ca, NID_issuing_distribution_point, absl::StrCat("critical,fullname:URI:", url).c_str());
+  X509_CRL_sort(crl);
+  if (X509_CRL_sign(crl, ca_key, EVP_sha256()) <= 0) {
+    X509_CRL_free(crl);
+    return nullptr;
+  }
+  return crl;
+}
+
+void WriteCrl(X509_CRL* crl, const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  i2d_X509_CRL_fp(f, crl);
+  std::fclose(f);
+}
+
+std::string Der(X509* x) {
+  unsigned char* p = nullptr;
+  const int n = i2d_X509(x, &p);
+  std::string out(reinterpret_cast<char*>(p), n);
+  OPENSSL_free(p);
+  return out;
+}
+
 // A distribution point may be a URL instead of JPKI's DirName: the
 // certificate's CRLDP URI and the CRL's IDP URI name the partition.
 TEST(CrlRevocationCheckerTest, UrlDistributionPointNamesThePartition) {
@@ -160,39 +227,15 @@ TEST(CrlRevocationCheckerTest, UrlDistributionPointNamesThePartition) {
   X509* good_leaf = MakeCert(leaf_key, ca_key, ca, "Good Leaf", 0x1235, now);
 
   const char* url = "http://crl.example/url-test.crl";
-  X509_CRL* crl = X509_CRL_new();
-  X509_CRL_set_version(crl, 1);
-  X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
-  ASN1_TIME* t = ASN1_TIME_set(nullptr, absl::ToTimeT(now - absl::Hours(1)));
-  X509_CRL_set1_lastUpdate(crl, t);
-  ASN1_TIME_set(t, absl::ToTimeT(now + absl::Hours(24)));
-  X509_CRL_set1_nextUpdate(crl, t);
-  X509_REVOKED* r = X509_REVOKED_new();
-  ASN1_INTEGER* serial = ASN1_INTEGER_new();
-  ASN1_INTEGER_set(serial, 0x1234);
-  X509_REVOKED_set_serialNumber(r, serial);
-  ASN1_INTEGER_free(serial);
-  ASN1_TIME_set(t, absl::ToTimeT(now - absl::Hours(2)));
-  X509_REVOKED_set_revocationDate(r, t);
-  ASN1_TIME_free(t);
-  X509_CRL_add0_revoked(crl, r);
-  ASN1_INTEGER* number = ASN1_INTEGER_new();
-  ASN1_INTEGER_set(number, 1);
-  X509_CRL_add1_ext_i2d(crl, NID_crl_number, number, 0, 0);
-  ASN1_INTEGER_free(number);
-  AddCrlExt(crl, ca, NID_authority_key_identifier, "keyid:always");
-  AddCrlExt(crl, ca, NID_issuing_distribution_point, absl::StrCat("critical,fullname:URI:", url).c_str());
-  X509_CRL_sort(crl);
-  ASSERT_GT(X509_CRL_sign(crl, ca_key, EVP_sha256()), 0);
+  X509_CRL* crl = MakeCrl(ca, ca_key, 1, std::nullopt, {{0x1234, -1}}, url, now);
+  ASSERT_NE(crl, nullptr);
 
   const std::string ca_pem = tmp + "/url_ca.pem";
   FILE* f = std::fopen(ca_pem.c_str(), "w");
   PEM_write_X509(f, ca);
   std::fclose(f);
   const std::string crl_path = tmp + "/url.crl";
-  f = std::fopen(crl_path.c_str(), "wb");
-  i2d_X509_CRL_fp(f, crl);
-  std::fclose(f);
+  WriteCrl(crl, crl_path);
 
   auto trust = verify::TrustStore::Create({{"url-test", {ca_pem}, {}, false}});
   ASSERT_TRUE(trust.ok()) << trust.status();
@@ -207,16 +250,9 @@ TEST(CrlRevocationCheckerTest, UrlDistributionPointNamesThePartition) {
   absl::Status refreshed = (*partitions)->Refresh("url-part", now);
   ASSERT_TRUE(refreshed.ok()) << refreshed;
 
-  auto der = [](X509* x) {
-    unsigned char* p = nullptr;
-    const int n = i2d_X509(x, &p);
-    std::string out(reinterpret_cast<char*>(p), n);
-    OPENSSL_free(p);
-    return out;
-  };
-  auto issuer = verify::Certificate::ParseDer(der(ca));
-  auto revoked = verify::Certificate::ParseDer(der(revoked_leaf));
-  auto good = verify::Certificate::ParseDer(der(good_leaf));
+  auto issuer = verify::Certificate::ParseDer(Der(ca));
+  auto revoked = verify::Certificate::ParseDer(Der(revoked_leaf));
+  auto good = verify::Certificate::ParseDer(Der(good_leaf));
   ASSERT_TRUE(issuer.ok() && revoked.ok() && good.ok());
   CrlRevocationChecker checker(partitions->get(), store->get(), nullptr, [&] { return now; });
   auto r1 = checker.Check(**revoked, **issuer, now, verify::RevocationMode::kHardFail);
@@ -238,6 +274,97 @@ TEST(CrlRevocationCheckerTest, UrlDistributionPointNamesThePartition) {
   X509_CRL_free(crl);
   X509_free(good_leaf);
   X509_free(revoked_leaf);
+  X509_free(ca);
+  EVP_PKEY_free(leaf_key);
+  EVP_PKEY_free(ca_key);
+}
+
+// Delta CRLs (RFC 5280 5.2.4) over a complete CRL, fetched from the
+// partition's delta_source: the delta lists new revocations and releases a
+// held certificate (removeFromCRL); deltas that do not fit are refused.
+TEST(CrlRevocationCheckerTest, DeltaCrlOverTheCompleteOne) {
+  const std::string tmp = std::string(std::getenv("TEST_TMPDIR")) + "/delta";
+  ASSERT_EQ(::mkdir(tmp.c_str(), 0755), 0);
+  const absl::Time now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
+  EVP_PKEY* ca_key = EVP_RSA_gen(2048);
+  EVP_PKEY* leaf_key = EVP_RSA_gen(2048);
+  X509* ca = MakeCert(ca_key, ca_key, nullptr, "Delta Test CA", 1, now);
+  const std::string url = "http://crl.example/url-test.crl";  // the leaves' CRLDP
+  // Complete CRL 1: 0x1234 keyCompromise (1), 0x2000 certificateHold (6).
+  X509_CRL* complete = MakeCrl(ca, ca_key, 1, std::nullopt, {{0x1234, 1}, {0x2000, 6}}, url, now);
+  // Delta 2 over 1: 0x2000 released (removeFromCRL, 8), 0x3000 keyCompromise.
+  X509_CRL* delta = MakeCrl(ca, ca_key, 2, 1, {{0x2000, 8}, {0x3000, 1}}, url, now);
+  ASSERT_TRUE(complete != nullptr && delta != nullptr);
+  WriteCrl(complete, tmp + "/complete.crl");
+  WriteCrl(delta, tmp + "/delta.crl");
+  const std::string ca_pem = tmp + "/ca.pem";
+  FILE* f = std::fopen(ca_pem.c_str(), "w");
+  PEM_write_X509(f, ca);
+  std::fclose(f);
+
+  auto trust = verify::TrustStore::Create({{"delta-test", {ca_pem}, {}, false}});
+  ASSERT_TRUE(trust.ok()) << trust.status();
+  auto rocks = cache::RocksStore::Open(tmp + "/db");
+  ASSERT_TRUE(rocks.ok());
+  auto store = cache::RevocationStore::Open(rocks->get());
+  ASSERT_TRUE(store.ok());
+  PartitionSource source{"p", "file://" + tmp + "/complete.crl", url, "delta-test"};
+  source.delta_source = "file://" + tmp + "/delta.crl";
+  auto partitions = PartitionManager::Create({source}, "", *trust, store->get(), FetchPolicy(), tmp);
+  ASSERT_TRUE(partitions.ok()) << partitions.status();
+  absl::Status refreshed = (*partitions)->Refresh("p", now);
+  ASSERT_TRUE(refreshed.ok()) << refreshed;
+
+  CrlRevocationChecker checker(partitions->get(), store->get(), nullptr, [&] { return now; });
+  auto issuer = verify::Certificate::ParseDer(Der(ca));
+  ASSERT_TRUE(issuer.ok());
+  auto status_of = [&](long serial) {
+    X509* leaf = MakeCert(leaf_key, ca_key, ca, "Leaf", serial, now);
+    auto cert = verify::Certificate::ParseDer(Der(leaf));
+    X509_free(leaf);
+    EXPECT_TRUE(cert.ok());
+    return checker.Check(**cert, **issuer, now, verify::RevocationMode::kHardFail);
+  };
+  EXPECT_EQ(status_of(0x1234).status, verify::RevocationStatus::kRevoked);
+  EXPECT_EQ(status_of(0x2000).status, verify::RevocationStatus::kGood) << "released by the delta";
+  auto added = status_of(0x3000);
+  EXPECT_EQ(added.status, verify::RevocationStatus::kRevoked);
+  EXPECT_EQ(added.reason, "KEY_COMPROMISE");
+  EXPECT_EQ(status_of(0x4000).status, verify::RevocationStatus::kGood);
+
+  // Deltas that do not fit, each refused with the data kept: one for a
+  // newer complete CRL than the one held, one numbered before it, and a
+  // complete CRL offered as the delta.
+  auto import = [&](X509_CRL* crl) {
+    unsigned char* p = nullptr;
+    const int n = i2d_X509_CRL(crl, &p);
+    std::string der(reinterpret_cast<char*>(p), n);
+    OPENSSL_free(p);
+    X509_CRL_free(crl);
+    return (*partitions)->Import("p", der, now).status();
+  };
+  absl::Status future_base = import(MakeCrl(ca, ca_key, 9, 5, {{0x5000, 1}}, url, now));
+  EXPECT_NE(std::string(future_base.message()).find("complete CRL not held"), std::string::npos)
+      << future_base;
+  absl::Status stale = import(MakeCrl(ca, ca_key, 1, 1, {{0x5000, 1}}, url, now));
+  EXPECT_FALSE(stale.ok());
+  WriteCrl(complete, tmp + "/delta.crl");
+  absl::Status wrong_kind = (*partitions)->Refresh("p", now);
+  EXPECT_NE(std::string(wrong_kind.message()).find("complete or delta"), std::string::npos) << wrong_kind;
+  EXPECT_EQ(status_of(0x5000).status, verify::RevocationStatus::kGood);
+  EXPECT_EQ(status_of(0x3000).status, verify::RevocationStatus::kRevoked);
+
+  // A new complete CRL (3) that has taken in the delta replaces both.
+  absl::Status next = import(MakeCrl(ca, ca_key, 3, std::nullopt, {{0x1234, 1}, {0x3000, 1}}, url, now));
+  ASSERT_TRUE(next.ok()) << next;
+  EXPECT_EQ(status_of(0x2000).status, verify::RevocationStatus::kGood);
+  EXPECT_EQ(status_of(0x3000).status, verify::RevocationStatus::kRevoked);
+  auto stored = (*store)->GetPartition("p");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_FALSE((*stored)->delta.has_value());
+
+  X509_CRL_free(complete);
+  X509_CRL_free(delta);
   X509_free(ca);
   EVP_PKEY_free(leaf_key);
   EVP_PKEY_free(ca_key);
