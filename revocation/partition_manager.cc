@@ -165,6 +165,9 @@ absl::Status PartitionManager::IngestFile(const std::string& id, const std::stri
     }
   }
   if (decision.reason == crl::CrlRejectReason::kSameCrlNumber) return absl::OkStatus();
+  // A delta no newer than the complete CRL held is already contained in it
+  // (e.g. the delta source still serves yesterday's delta): nothing to apply.
+  if (delta && decision.reason == crl::CrlRejectReason::kCrlNumberNotIncreasing) return absl::OkStatus();
   if (!decision.ok()) return decision.status(id);
 
   const crl::AcceptedCrl& accepted = *decision.accepted;
