@@ -1227,7 +1227,13 @@ int Run(const Flags& flags) {
                         (open_loop ? "rate " + std::to_string(static_cast<long long>(flags.rate))
                                    : "concurrency " + std::to_string(flags.concurrency)) +
                         ", " + std::to_string(static_cast<long long>(throughput)) + " items/s";
-    WriteFileOrDie(flags.svg, RenderSvg(title, snap.seconds));
+    // The picture shows whole seconds of sending only: the last, partial
+    // second (the drain of answers in flight after sending stops) would read
+    // as a collapse of throughput. The CSV and JSON keep every second.
+    std::vector<SecondStats> shown = snap.seconds;
+    const size_t whole = static_cast<size_t>(sending_s);
+    if (whole >= 1 && shown.size() > whole) shown.resize(whole);
+    WriteFileOrDie(flags.svg, RenderSvg(title, shown));
   }
   std::fflush(stdout);
   // Streams and stubs are torn down here; every call has ended.
