@@ -27,7 +27,6 @@
 #include "conformance/harness.h"
 #include "conformance/json.h"
 #include "gtest/gtest.h"
-#include "testing/shared_dir.h"
 
 namespace kensho::conformance {
 namespace {
@@ -87,20 +86,13 @@ std::string SkipReason(const std::string& id, const std::string& trust,
 }
 
 TEST(ChromiumChainTest, VerifyCertificateChainConformance) {
-  const std::string shared = kensho::testing::SharedDir();
-  ASSERT_FALSE(shared.empty()) << "../shared not found (set KENSHO_SHARED)";
-  const std::string dir = shared + "/conformance/chromium-pki";
-  auto deviations = KnownDeviations::LoadFromRunfiles();
-  ASSERT_TRUE(deviations.ok()) << deviations.status();
+  auto suite = LoadSuite("chromium-pki", "verify_certificate_chain.json");
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  const std::string& dir = suite->dir;
+  const JsonValue* cases = &suite->cases();
+  KnownDeviations* deviations = &suite->deviations;
 
-  auto text = ReadSuiteFile(dir + "/verify_certificate_chain.json");
-  ASSERT_TRUE(text.has_value()) << "cannot read verify_certificate_chain.json";
-  auto doc = ParseJson(*text);
-  ASSERT_TRUE(doc.ok()) << doc.status();
-  const JsonValue* cases = doc->Find("testcases");
-  ASSERT_TRUE(cases != nullptr && cases->is_array());
-
-  SuiteTally tally(kSuite, &*deviations);
+  SuiteTally tally(kSuite, deviations);
   int count = 0;
   for (const JsonValue& tc : cases->elements()) {
     ++count;

@@ -41,7 +41,6 @@
 #include "crl/crl_parser.h"
 #include "crl/partition_ingest.h"
 #include "gtest/gtest.h"
-#include "testing/shared_dir.h"
 #include "verify/certificate.h"
 
 namespace kensho::conformance {
@@ -73,24 +72,19 @@ std::string SerialBytes(X509* x) {
 }
 
 TEST(ChromiumCrlTest, CrlConformance) {
-  const std::string shared = kensho::testing::SharedDir();
-  ASSERT_FALSE(shared.empty()) << "../shared not found (set KENSHO_SHARED)";
-  const std::string dir = shared + "/conformance/chromium-pki";
-  auto deviations = KnownDeviations::LoadFromRunfiles();
-  ASSERT_TRUE(deviations.ok()) << deviations.status();
-  auto text = ReadSuiteFile(dir + "/crl.json");
-  ASSERT_TRUE(text.has_value());
-  auto doc = ParseJson(*text);
-  ASSERT_TRUE(doc.ok()) << doc.status();
-  const JsonValue* cases = doc->Find("testcases");
-  ASSERT_TRUE(cases != nullptr && cases->is_array());
+  auto suite = LoadSuite("chromium-pki", "crl.json");
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  const std::string& dir = suite->dir;
+  const JsonValue* doc = &suite->doc;
+  const JsonValue* cases = &suite->cases();
+  KnownDeviations* deviations = &suite->deviations;
   std::optional<absl::Time> now = ParseRfc3339(StringOf(doc->Find("verify_time")));
   ASSERT_TRUE(now.has_value()) << "verify_time";
   const JsonValue* max_age_v = doc->Find("max_age_seconds");
   ASSERT_TRUE(max_age_v != nullptr && max_age_v->AsInt64().has_value());
   const absl::Duration max_age = absl::Seconds(*max_age_v->AsInt64());
 
-  SuiteTally tally(kSuite, &*deviations);
+  SuiteTally tally(kSuite, deviations);
   int count = 0;
   for (const JsonValue& tc : cases->elements()) {
     ++count;

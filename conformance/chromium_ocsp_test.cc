@@ -23,7 +23,6 @@
 #include "conformance/json.h"
 #include "gtest/gtest.h"
 #include "revocation/ocsp_client.h"
-#include "testing/shared_dir.h"
 #include "verify/certificate.h"
 
 namespace kensho::conformance {
@@ -46,21 +45,16 @@ const char* StatusName(revocation::OcspAnswer::Status s) {
 }
 
 TEST(ChromiumOcspTest, OcspConformance) {
-  const std::string shared = kensho::testing::SharedDir();
-  ASSERT_FALSE(shared.empty()) << "../shared not found (set KENSHO_SHARED)";
-  const std::string dir = shared + "/conformance/chromium-pki";
-  auto deviations = KnownDeviations::LoadFromRunfiles();
-  ASSERT_TRUE(deviations.ok()) << deviations.status();
-  auto text = ReadSuiteFile(dir + "/ocsp.json");
-  ASSERT_TRUE(text.has_value());
-  auto doc = ParseJson(*text);
-  ASSERT_TRUE(doc.ok()) << doc.status();
-  const JsonValue* cases = doc->Find("testcases");
-  ASSERT_TRUE(cases != nullptr && cases->is_array());
+  auto suite = LoadSuite("chromium-pki", "ocsp.json");
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  const std::string& dir = suite->dir;
+  const JsonValue* doc = &suite->doc;
+  const JsonValue* cases = &suite->cases();
+  KnownDeviations* deviations = &suite->deviations;
   std::optional<absl::Time> now = ParseRfc3339(StringOf(doc->Find("verify_time")));
   ASSERT_TRUE(now.has_value()) << "verify_time";
 
-  SuiteTally tally(kSuite, &*deviations);
+  SuiteTally tally(kSuite, deviations);
   int count = 0;
   for (const JsonValue& tc : cases->elements()) {
     ++count;

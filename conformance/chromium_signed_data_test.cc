@@ -29,7 +29,6 @@
 #include "conformance/harness.h"
 #include "conformance/json.h"
 #include "gtest/gtest.h"
-#include "testing/shared_dir.h"
 #include "verify/signature.h"
 
 namespace kensho::conformance {
@@ -76,19 +75,13 @@ std::string CurveOf(EVP_PKEY* key) {
 }
 
 TEST(ChromiumSignedDataTest, VerifySignedDataConformance) {
-  const std::string shared = kensho::testing::SharedDir();
-  ASSERT_FALSE(shared.empty()) << "../shared not found (set KENSHO_SHARED)";
-  const std::string dir = shared + "/conformance/chromium-pki";
-  auto deviations = KnownDeviations::LoadFromRunfiles();
-  ASSERT_TRUE(deviations.ok()) << deviations.status();
-  auto text = ReadSuiteFile(dir + "/verify_signed_data.json");
-  ASSERT_TRUE(text.has_value());
-  auto doc = ParseJson(*text);
-  ASSERT_TRUE(doc.ok()) << doc.status();
-  const JsonValue* cases = doc->Find("testcases");
-  ASSERT_TRUE(cases != nullptr && cases->is_array());
+  auto suite = LoadSuite("chromium-pki", "verify_signed_data.json");
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  const std::string& dir = suite->dir;
+  const JsonValue* cases = &suite->cases();
+  KnownDeviations* deviations = &suite->deviations;
 
-  SuiteTally tally(kSuite, &*deviations);
+  SuiteTally tally(kSuite, deviations);
   int count = 0;
   for (const JsonValue& tc : cases->elements()) {
     ++count;

@@ -1,5 +1,7 @@
 #include "conformance/harness.h"
 
+#include "testing/shared_dir.h"
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/core_names.h>
@@ -203,6 +205,27 @@ absl::Duration RunWithDeadline(absl::Duration limit, const std::string& what,
   }
   worker.join();
   return absl::Now() - start;
+}
+
+absl::StatusOr<Suite> LoadSuite(absl::string_view folder, absl::string_view file) {
+  const std::string shared = kensho::testing::SharedDir();
+  if (shared.empty()) return absl::NotFoundError("../shared not found (set KENSHO_SHARED)");
+  Suite suite;
+  suite.dir = absl::StrCat(shared, "/conformance/", folder);
+  absl::StatusOr<KnownDeviations> deviations = KnownDeviations::LoadFromRunfiles();
+  if (!deviations.ok()) return deviations.status();
+  suite.deviations = *std::move(deviations);
+  const std::string path = absl::StrCat(suite.dir, "/", file);
+  std::optional<std::string> text = ReadSuiteFile(path);
+  if (!text.has_value()) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  absl::StatusOr<JsonValue> doc = ParseJson(*text);
+  if (!doc.ok()) return doc.status();
+  const JsonValue* cases = doc->Find("testcases");
+  if (cases == nullptr || !cases->is_array()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": no \"testcases\" array"));
+  }
+  suite.doc = *std::move(doc);
+  return suite;
 }
 
 }  // namespace kensho::conformance

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "conformance/deviations.h"
+#include "conformance/json.h"
 #include "verify/engine.h"
 #include "verify/trust_store.h"
 #include "verify/verdict.h"
@@ -24,6 +25,18 @@ namespace kensho::conformance {
 
 // The whole file; nullopt when unreadable or larger than `max_bytes`.
 std::optional<std::string> ReadSuiteFile(const std::string& path, size_t max_bytes = 64 << 20);
+
+// One suite of ../shared/conformance, ready to run: its folder, its parsed
+// JSON file with a "testcases" array, and the known-deviations list.
+struct Suite {
+  std::string dir;  // e.g. <shared>/conformance/chromium-pki
+  JsonValue doc;
+  KnownDeviations deviations;
+  const JsonValue& cases() const { return *doc.Find("testcases"); }
+};
+// `folder` under ../shared/conformance and the suite `file` in it; an error
+// says what is missing or malformed.
+absl::StatusOr<Suite> LoadSuite(absl::string_view folder, absl::string_view file);
 
 struct PemBlock {
   std::string name;  // "CERTIFICATE", "PUBLIC KEY", ...

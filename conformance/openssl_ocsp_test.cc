@@ -41,7 +41,6 @@
 #include "conformance/json.h"
 #include "gtest/gtest.h"
 #include "revocation/ocsp_client.h"
-#include "testing/shared_dir.h"
 #include "verify/certificate.h"
 
 namespace kensho::conformance {
@@ -116,21 +115,15 @@ absl::StatusOr<verify::CertificateRef> SyntheticLeaf(OCSP_CERTID* id, X509* issu
 }
 
 TEST(OpensslOcspTest, OcspConformance) {
-  const std::string shared = kensho::testing::SharedDir();
-  ASSERT_FALSE(shared.empty()) << "../shared not found (set KENSHO_SHARED)";
-  const std::string dir = shared + "/conformance/openssl";
-  auto deviations = KnownDeviations::LoadFromRunfiles();
-  ASSERT_TRUE(deviations.ok()) << deviations.status();
-  auto text = ReadSuiteFile(dir + "/ocsp.json");
-  ASSERT_TRUE(text.has_value());
-  auto doc = ParseJson(*text);
-  ASSERT_TRUE(doc.ok()) << doc.status();
-  const JsonValue* cases = doc->Find("testcases");
-  ASSERT_TRUE(cases != nullptr && cases->is_array());
+  auto suite = LoadSuite("openssl", "ocsp.json");
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  const std::string& dir = suite->dir;
+  const JsonValue* cases = &suite->cases();
+  KnownDeviations* deviations = &suite->deviations;
   std::unique_ptr<EVP_PKEY, PkeyDeleter> leaf_key(EVP_EC_gen("P-256"));
   ASSERT_NE(leaf_key, nullptr);
 
-  SuiteTally tally(kSuite, &*deviations);
+  SuiteTally tally(kSuite, deviations);
   int count = 0;
   for (const JsonValue& tc : cases->elements()) {
     ++count;

@@ -28,7 +28,6 @@
 #include "conformance/harness.h"
 #include "conformance/json.h"
 #include "gtest/gtest.h"
-#include "testing/shared_dir.h"
 
 namespace kensho::conformance {
 namespace {
@@ -99,18 +98,12 @@ std::vector<std::string> CertificatesOf(const JsonValue* list) {
 }
 
 TEST(X509LimboTest, PathValidationConformance) {
-  const std::string shared = kensho::testing::SharedDir();
-  ASSERT_FALSE(shared.empty()) << "../shared not found (set KENSHO_SHARED)";
-  auto deviations = KnownDeviations::LoadFromRunfiles();
-  ASSERT_TRUE(deviations.ok()) << deviations.status();
-  auto text = ReadSuiteFile(shared + "/conformance/x509-limbo/limbo.json");
-  ASSERT_TRUE(text.has_value());
-  auto doc = ParseJson(*text);
-  ASSERT_TRUE(doc.ok()) << doc.status();
-  const JsonValue* cases = doc->Find("testcases");
-  ASSERT_TRUE(cases != nullptr && cases->is_array());
+  auto suite = LoadSuite("x509-limbo", "limbo.json");
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  const JsonValue* cases = &suite->cases();
+  KnownDeviations* deviations = &suite->deviations;
 
-  SuiteTally tally(kSuite, &*deviations);
+  SuiteTally tally(kSuite, deviations);
   int count = 0;
   std::string slowest_id;
   absl::Duration slowest;
