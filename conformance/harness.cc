@@ -1,7 +1,5 @@
 #include "conformance/harness.h"
 
-#include "testing/shared_dir.h"
-
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/core_names.h>
@@ -20,20 +18,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/file_io.h"
 #include "gtest/gtest.h"
+#include "testing/shared_dir.h"
 
 namespace kensho::conformance {
 
 std::optional<std::string> ReadSuiteFile(const std::string& path, size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string data;
-  char buf[1 << 16];
-  while (in.read(buf, sizeof(buf)) || in.gcount() > 0) {
-    data.append(buf, static_cast<size_t>(in.gcount()));
-    if (data.size() > max_bytes) return std::nullopt;
-  }
-  return data;
+  absl::StatusOr<std::string> data = ReadFileBounded(path, static_cast<int64_t>(max_bytes));
+  if (!data.ok()) return std::nullopt;
+  return *std::move(data);
 }
 
 std::vector<PemBlock> ParsePemBlocks(absl::string_view text) {

@@ -18,7 +18,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,6 +34,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/file_io.h"
 #include "conformance/deviations.h"
 #include "conformance/json.h"
 #include "gtest/gtest.h"
@@ -128,18 +128,6 @@ struct PkeyDeleter {
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string data;
-  char buf[1 << 16];
-  while (in.read(buf, sizeof(buf)) || in.gcount() > 0) {
-    data.append(buf, static_cast<size_t>(in.gcount()));
-    if (data.size() > kMaxFileBytes) return std::nullopt;
-  }
-  return data;
-}
-
 // Strict hex: even length, [0-9a-fA-F] only.
 std::optional<std::string> Unhex(absl::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
@@ -214,10 +202,9 @@ class WycheproofRunner {
   Counts RunFile(const FileSpec& spec) {
     Counts counts;
     const std::string path = dir_ + "/" + spec.file;
-    std::optional<std::string> text = ReadFile(path);
-    if (!text.has_value()) {
-      ADD_FAILURE() << "cannot read " << path << " (missing or over " << kMaxFileBytes
-                    << " bytes)";
+    absl::StatusOr<std::string> text = ReadFileBounded(path, kMaxFileBytes);
+    if (!text.ok()) {
+      ADD_FAILURE() << text.status();
       return counts;
     }
     absl::StatusOr<JsonValue> doc = ParseJson(*text);
