@@ -88,7 +88,7 @@ verify::RevocationSummary CrlRevocationChecker::Check(const verify::Certificate&
   return r;
 }
 
-std::vector<std::string> CrlRevocationChecker::DistributionPoints(
+std::shared_ptr<const std::vector<std::string>> CrlRevocationChecker::DistributionPoints(
     const verify::Certificate& leaf) const {
   {
     absl::MutexLock lock(&mu_);
@@ -119,10 +119,11 @@ std::vector<std::string> CrlRevocationChecker::DistributionPoints(
     }
   }
   sk_DIST_POINT_pop_free(points, DIST_POINT_free);
+  auto shared = std::make_shared<const std::vector<std::string>>(std::move(out));
   absl::MutexLock lock(&mu_);
   if (dps_.size() >= kMaxMemo) dps_.clear();
-  dps_[leaf.sha256()] = out;
-  return out;
+  dps_[leaf.sha256()] = shared;
+  return shared;
 }
 
 verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificate& leaf,
@@ -130,20 +131,20 @@ verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificat
                                                         absl::Time validation_time,
                                                         verify::RevocationMode mode) const {
   verify::RevocationSummary r;
-  const std::vector<std::string> points = DistributionPoints(leaf);
-  if (points.empty()) {
+  const std::shared_ptr<const std::vector<std::string>> points = DistributionPoints(leaf);
+  if (points->empty()) {
     r.source_id = "certificate names no CRL distribution point";
     return r;
   }
   const std::string& key_id =
       !issuer.subject_key_id().empty() ? issuer.subject_key_id() : leaf.authority_key_id();
-  std::optional<cache::PartitionMetadata> partition;
-  for (const std::string& dp : points) {
+  std::shared_ptr<const cache::PartitionMetadata> partition;
+  for (const std::string& dp : *points) {
     partition = partitions_->Covering(dp, key_id);
-    if (partition.has_value()) break;
+    if (partition != nullptr) break;
   }
-  if (!partition.has_value()) {
-    r.source_id = absl::StrCat("no CRL stored for ", points.front());
+  if (partition == nullptr) {
+    r.source_id = absl::StrCat("no CRL stored for ", points->front());
     return r;
   }
   r.source = verify::RevocationSource::kCrl;

@@ -10,6 +10,7 @@
 #define KENSHO_REVOCATION_CRL_CHECKER_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,7 +39,10 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
                                   verify::RevocationMode mode) const override;
 
  private:
-  std::vector<std::string> DistributionPoints(const verify::Certificate& leaf) const;
+  // The certificate's CRL distribution points (DirNames printed, URIs as
+  // written), memoized per certificate.
+  std::shared_ptr<const std::vector<std::string>> DistributionPoints(
+      const verify::Certificate& leaf) const;
   verify::RevocationSummary FromCrl(const verify::Certificate& leaf,
                                     const verify::Certificate& issuer,
                                     absl::Time validation_time, verify::RevocationMode mode) const;
@@ -61,7 +65,8 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
   // Distribution points per certificate (a parse of an extension): a
   // bounded memo, cleared when full.
   mutable absl::Mutex mu_;
-  mutable std::unordered_map<std::string, std::vector<std::string>> dps_ ABSL_GUARDED_BY(mu_);
+  mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> dps_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // api.md's RevocationReason name for a CRL reason; empty for unspecified.

@@ -102,7 +102,7 @@ absl::StatusOr<std::unique_ptr<PartitionManager>> PartitionManager::Create(
     auto it = m->partitions_.find(md.partition_id);
     if (it == m->partitions_.end()) continue;  // no longer configured: ignored
     m->covering_[{it->second.config.distribution_point, md.issuer_key_id}] = md.partition_id;
-    it->second.stored = std::move(md);
+    it->second.stored = std::make_shared<const cache::PartitionMetadata>(std::move(md));
   }
   return m;
 }
@@ -112,7 +112,7 @@ absl::Status PartitionManager::IngestFile(const std::string& id, const std::stri
                                           const std::string& last_modified, absl::Time now,
                                           bool delta) {
   PartitionSource config;
-  std::optional<cache::PartitionMetadata> stored;
+  std::shared_ptr<const cache::PartitionMetadata> stored;
   {
     absl::MutexLock lock(&mu_);
     auto it = partitions_.find(id);
@@ -143,14 +143,14 @@ absl::Status PartitionManager::IngestFile(const std::string& id, const std::stri
       spec.issuer_generations.push_back(anchor.certificate->x509());
     }
     // Only a CRL from the same issuer key continues the stored sequence.
-    if (stored.has_value() && !stored->crl_number.empty()) {
+    if (stored != nullptr && !stored->crl_number.empty()) {
       spec.last_crl_number = stored->crl_number;
       spec.last_this_update = stored->this_update;
     }
     if (delta) {
       // Applied to the complete CRL held; continues the last delta's sequence.
       spec.delta = true;
-      if (stored.has_value() && !stored->crl_number.empty()) {
+      if (stored != nullptr && !stored->crl_number.empty()) {
         spec.complete_crl_number = stored->crl_number;
         if (stored->delta.has_value()) {
           spec.last_crl_number = stored->delta->crl_number;
@@ -208,8 +208,10 @@ absl::Status PartitionManager::IngestFile(const std::string& id, const std::stri
   for (auto it = covering_.begin(); it != covering_.end();) {
     it = it->second == id ? covering_.erase(it) : std::next(it);
   }
-  state.stored = *fresh;
-  if (state.stored.has_value()) {
+  state.stored = fresh->has_value()
+                     ? std::make_shared<const cache::PartitionMetadata>(**std::move(fresh))
+                     : nullptr;
+  if (state.stored != nullptr) {
     covering_[{config.distribution_point, state.stored->issuer_key_id}] = id;
   }
   return absl::OkStatus();
@@ -233,7 +235,7 @@ absl::Status PartitionManager::Refresh(const std::string& id, absl::Time now) {
     it->second.busy = true;
     request.source = it->second.config.source;
     delta_source = it->second.config.delta_source;
-    if (it->second.stored.has_value()) {
+    if (it->second.stored != nullptr) {
       request.etag = it->second.stored->etag;
       request.last_modified = it->second.stored->last_modified;
     }
@@ -300,7 +302,7 @@ void PartitionManager::ScheduleNext(State* s, absl::Time now, bool failed) {
   }
   s->failures = 0;
   absl::Time next = now + absl::Hours(1);
-  if (s->stored.has_value() && s->stored->current_next_update().has_value()) {
+  if (s->stored != nullptr && s->stored->current_next_update().has_value()) {
     next = *s->stored->current_next_update() - policy_.refresh_margin;
   }
   // Never sooner than retry_min: a source whose CRL is already past its
@@ -341,11 +343,11 @@ absl::StatusOr<PartitionView> PartitionManager::Import(std::string id, absl::str
   return absl::InternalError("partition vanished");
 }
 
-std::optional<cache::PartitionMetadata> PartitionManager::Covering(
+std::shared_ptr<const cache::PartitionMetadata> PartitionManager::Covering(
     const std::string& distribution_point, const std::string& issuer_key_id) const {
   absl::MutexLock lock(&mu_);
   auto it = covering_.find({distribution_point, issuer_key_id});
-  if (it == covering_.end()) return std::nullopt;
+  if (it == covering_.end()) return nullptr;
   return partitions_.at(it->second).stored;
 }
 
@@ -355,11 +357,11 @@ std::vector<PartitionView> PartitionManager::Snapshot(absl::Time now) const {
   for (const auto& [id, s] : partitions_) {
     PartitionView v;
     v.config = s.config;
-    v.stored = s.stored;
+    if (s.stored != nullptr) v.stored = *s.stored;
     v.last_error = s.last_error;
     v.last_attempt = s.last_attempt;
     v.next_attempt = s.next_attempt;
-    v.stale = !s.stored.has_value() ||
+    v.stale = s.stored == nullptr ||
               (s.stored->current_next_update().has_value() && now > *s.stored->current_next_update());
     out.push_back(std::move(v));
   }

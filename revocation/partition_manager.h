@@ -84,9 +84,10 @@ class PartitionManager {
   absl::StatusOr<PartitionView> Import(std::string id, absl::string_view der, absl::Time now);
 
   // The partition whose CRL covers certificates with this CRL distribution
-  // point from the issuer with this key id, if one is stored.
-  std::optional<cache::PartitionMetadata> Covering(const std::string& distribution_point,
-                                                   const std::string& issuer_key_id) const;
+  // point from the issuer with this key id; null when none is stored. Shared,
+  // not copied: the checker asks on every verification.
+  std::shared_ptr<const cache::PartitionMetadata> Covering(const std::string& distribution_point,
+                                                           const std::string& issuer_key_id) const;
 
   // Called after every Refresh() and Import() attempt, on the thread that
   // made it. Optional; set before the first Refresh/Import/StartRefresher.
@@ -107,7 +108,7 @@ class PartitionManager {
  private:
   struct State {
     PartitionSource config;
-    std::optional<cache::PartitionMetadata> stored;
+    std::shared_ptr<const cache::PartitionMetadata> stored;  // null: no CRL yet
     std::string last_error;
     absl::Time last_attempt = absl::InfinitePast();
     absl::Time next_attempt = absl::InfinitePast();
