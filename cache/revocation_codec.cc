@@ -107,12 +107,6 @@ std::string EntryKey(absl::string_view issuer_key_id, absl::string_view serial, 
   return k;
 }
 
-std::string GenerationPrefix(uint64_t generation) {
-  std::string k(1, kRevokedGenerationPrefix);
-  AppendBigEndian64(generation, &k);
-  return k;
-}
-
 std::string EncodeEntryValue(const crl::RevokedEntry& e, absl::string_view partition_id) {
   std::string v(1, kEntryFormat);
   PutBytes(partition_id, &v);

@@ -71,8 +71,6 @@ std::string EntryKeyPrefix(absl::string_view issuer_key_id, absl::string_view se
 std::string EntryKey(absl::string_view issuer_key_id, absl::string_view serial, uint64_t generation);
 void AppendBigEndian64(uint64_t v, std::string* out);
 uint64_t ReadBigEndian64(absl::string_view eight_bytes);
-// kRevokedGenerationPrefix || be64 generation.
-std::string GenerationPrefix(uint64_t generation);
 
 std::string EncodeEntryValue(const crl::RevokedEntry& entry, absl::string_view partition_id);
 // `serial` is filled from the caller (it is in the key, not the value).
