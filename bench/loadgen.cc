@@ -40,7 +40,6 @@
 #include <cstdlib>
 #include <deque>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +53,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "base/file_io.h"
 #include "bench/loadgen_stats.h"
 #include "conformance/json.h"
 #include "proto/kensho.grpc.pb.h"
@@ -228,9 +228,9 @@ bool IsLoopback(std::string target) {
 // ------------------------------------------------------------------ workload
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Die("cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  absl::StatusOr<std::string> data = ReadFileBounded(path);
+  if (!data.ok()) Die(std::string(data.status().message()));
+  return *std::move(data);
 }
 
 std::string Str(const JsonValue& v, const char* key) {

@@ -26,8 +26,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +34,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/file_io.h"
 #include "benchmark/benchmark.h"
 #include "conformance/json.h"
 #include "jpki/jst_date.h"
@@ -54,8 +53,8 @@ namespace {
 using conformance::JsonValue;
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  absl::StatusOr<std::string> data = ReadFileBounded(path);
+  return data.ok() ? *std::move(data) : std::string();
 }
 
 std::string Str(const JsonValue& v, const char* key) {

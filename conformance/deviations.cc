@@ -1,13 +1,12 @@
 #include "conformance/deviations.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/file_io.h"
 
 namespace kensho::conformance {
 
@@ -43,11 +42,9 @@ absl::StatusOr<KnownDeviations> KnownDeviations::LoadFromRunfiles() {
   }
   const std::string path =
       absl::StrCat(srcdir, "/", workspace, "/conformance/known_deviations.txt");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return Parse(text.str());
+  absl::StatusOr<std::string> text = ReadFileBounded(path);
+  if (!text.ok()) return text.status();
+  return Parse(*text);
 }
 
 const std::string* KnownDeviations::MatchFailure(absl::string_view suite, absl::string_view id) {

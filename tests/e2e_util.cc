@@ -1,13 +1,14 @@
 #include "tests/e2e_util.h"
 
-#include <fstream>
-#include <iterator>
+#include <cstdint>
+
+#include "base/file_io.h"
 
 namespace kensho::testing {
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  absl::StatusOr<std::string> data = ReadFileBounded(path, int64_t{1} << 30);
+  return data.ok() ? *std::move(data) : std::string();
 }
 
 std::string Str(const conformance::JsonValue& v, const char* key) {

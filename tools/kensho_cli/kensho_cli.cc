@@ -9,7 +9,6 @@
 // Responses are printed as protobuf text; the exit code is 0 for an answer
 // (whatever the verdict), 1 for a gRPC error, 2 for bad usage.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -19,6 +18,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "base/file_io.h"
 #include "google/protobuf/text_format.h"
 #include "proto/kensho.grpc.pb.h"
 
@@ -34,10 +34,11 @@ namespace {
 using kensho::v1::Admin;
 using kensho::v1::Validator;
 
+// Bounded (base/file_io.h): a mistyped path to a device must not eat memory.
 bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), {});
+  absl::StatusOr<std::string> data = kensho::ReadFileBounded(path);
+  if (!data.ok()) return false;
+  *out = *std::move(data);
   return true;
 }
 
