@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > (1 << 20)) return 0;
   kensho::v1::VerifyRequest request;
   if (!request.ParseFromArray(data, static_cast<int>(size))) return 0;
-  kensho::v1::VerifyResponse response = handler->VerifyItem(request, /*subject_allowed=*/true);
+  kensho::v1::VerifyResponse response;
+  handler->VerifyItem(request, /*subject_allowed=*/true, &response);
   if (response.id() != request.id()) std::abort();
   std::string wire;
   if (!response.SerializeToString(&wire)) std::abort();

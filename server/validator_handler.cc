@@ -19,8 +19,8 @@ void ValidatorHandler::SwapEngine(std::shared_ptr<verify::Engine> engine) {
   engine_ = std::move(engine);
 }
 
-absl::StatusOr<v1::Verdict> ValidatorHandler::VerifySignedDocument(
-    const v1::VerifySignedDocumentRequest& r, bool subject_allowed) {
+absl::Status ValidatorHandler::VerifySignedDocument(const v1::VerifySignedDocumentRequest& r,
+                                                    bool subject_allowed, v1::Verdict* out) {
   if (absl::Status s = CheckRequest(r); !s.ok()) return s;
   verify::VerifyOptions options = FromProto(r.policy(), clock_(), subject_allowed);
   absl::StatusOr<verify::Verdict> verdict;
@@ -36,22 +36,20 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::VerifySignedDocument(
     verdict = engine()->VerifySignedDocument(r.cms(), r.detached_content(), options);
   }
   if (!verdict.ok()) return verdict.status();
-  v1::Verdict out;
-  ToProto(*verdict, r.policy().include_trace(), &out);
-  return out;
+  ToProto(*verdict, r.policy().include_trace(), out);
+  return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Challenge> ValidatorHandler::IssueChallenge() {
+absl::Status ValidatorHandler::IssueChallenge(v1::Challenge* out) {
   auto issued = engine()->challenges().Issue(clock_());
   if (!issued.ok()) return issued.status();
-  v1::Challenge c;
-  c.set_nonce(issued->nonce);
-  ToProto(issued->expires_at, c.mutable_expires_at());
-  return c;
+  out->set_nonce(issued->nonce);
+  ToProto(issued->expires_at, out->mutable_expires_at());
+  return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Verdict> ValidatorHandler::VerifyAuthAssertion(
-    const v1::VerifyAuthAssertionRequest& r, bool subject_allowed) {
+absl::Status ValidatorHandler::VerifyAuthAssertion(const v1::VerifyAuthAssertionRequest& r,
+                                                   bool subject_allowed, v1::Verdict* out) {
   if (absl::Status s = CheckRequest(r); !s.ok()) return s;
   // The card signs with RSA PKCS#1 v1.5 over SHA-256: the default.
   auto alg = r.algorithm() == v1::SIGNATURE_ALGORITHM_UNSPECIFIED
@@ -72,13 +70,12 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::VerifyAuthAssertion(
   auto verdict =
       engine()->VerifyAuthAssertion(r.nonce(), r.certificate(), r.signature(), *alg, options);
   if (!verdict.ok()) return verdict.status();
-  v1::Verdict out;
-  ToProto(*verdict, r.policy().include_trace(), &out);
-  return out;
+  ToProto(*verdict, r.policy().include_trace(), out);
+  return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Verdict> ValidatorHandler::ValidateCertificate(
-    const v1::ValidateCertificateRequest& r, bool subject_allowed) {
+absl::Status ValidatorHandler::ValidateCertificate(const v1::ValidateCertificateRequest& r,
+                                                   bool subject_allowed, v1::Verdict* out) {
   if (absl::Status s = CheckRequest(r); !s.ok()) return s;
   if (r.intermediates_size() > 16) {
     return absl::InvalidArgumentError("intermediates: at most 16");
@@ -89,37 +86,33 @@ absl::StatusOr<v1::Verdict> ValidatorHandler::ValidateCertificate(
   auto verdict =
       engine()->ValidateCertificate(r.certificate(), intermediates, FromProto(r.usage()), options);
   if (!verdict.ok()) return verdict.status();
-  v1::Verdict out;
-  ToProto(*verdict, r.policy().include_trace(), &out);
-  return out;
+  ToProto(*verdict, r.policy().include_trace(), out);
+  return absl::OkStatus();
 }
 
-v1::VerifyResponse ValidatorHandler::VerifyItem(const v1::VerifyRequest& r,
-                                                bool subject_allowed) {
-  v1::VerifyResponse out;
-  out.set_id(r.id());
-  absl::StatusOr<v1::Verdict> verdict;
+void ValidatorHandler::VerifyItem(const v1::VerifyRequest& r, bool subject_allowed,
+                                  v1::VerifyResponse* out) {
+  out->set_id(r.id());
+  absl::Status status;
   switch (r.item_case()) {
     case v1::VerifyRequest::kSignedDocument:
-      verdict = VerifySignedDocument(r.signed_document(), subject_allowed);
+      status = VerifySignedDocument(r.signed_document(), subject_allowed, out->mutable_verdict());
       break;
     case v1::VerifyRequest::kAuthAssertion:
-      verdict = VerifyAuthAssertion(r.auth_assertion(), subject_allowed);
+      status = VerifyAuthAssertion(r.auth_assertion(), subject_allowed, out->mutable_verdict());
       break;
     case v1::VerifyRequest::kCertificate:
-      verdict = ValidateCertificate(r.certificate(), subject_allowed);
+      status = ValidateCertificate(r.certificate(), subject_allowed, out->mutable_verdict());
       break;
     case v1::VerifyRequest::ITEM_NOT_SET:
-      verdict = CheckRequest(r);
+      status = CheckRequest(r);
       break;
   }
-  if (verdict.ok()) {
-    *out.mutable_verdict() = *std::move(verdict);
-  } else {
-    out.mutable_error()->set_code(static_cast<int>(verdict.status().code()));
-    out.mutable_error()->set_message(std::string(verdict.status().message()));
+  if (!status.ok()) {
+    // Replaces whatever verdict was begun (the result is a oneof).
+    out->mutable_error()->set_code(static_cast<int>(status.code()));
+    out->mutable_error()->set_message(std::string(status.message()));
   }
-  return out;
 }
 
 }  // namespace kensho::server

@@ -22,15 +22,18 @@ class ValidatorHandler {
 
   // `subject_allowed`: this caller may receive the basic 4 (they are
   // included only when the request also asks with policy.include_subject).
-  absl::StatusOr<v1::Verdict> VerifySignedDocument(const v1::VerifySignedDocumentRequest& r,
-                                                   bool subject_allowed);
-  absl::StatusOr<v1::Challenge> IssueChallenge();
-  absl::StatusOr<v1::Verdict> VerifyAuthAssertion(const v1::VerifyAuthAssertionRequest& r,
-                                                  bool subject_allowed);
-  absl::StatusOr<v1::Verdict> ValidateCertificate(const v1::ValidateCertificateRequest& r,
-                                                  bool subject_allowed);
-  // One batch/stream item: a verdict or an ItemError, with the id kept.
-  v1::VerifyResponse VerifyItem(const v1::VerifyRequest& r, bool subject_allowed);
+  // The answer is written into `out` (which may live on the call's protobuf
+  // arena, so it is built in place rather than copied); on an error status
+  // `out` holds nothing meaningful.
+  absl::Status VerifySignedDocument(const v1::VerifySignedDocumentRequest& r, bool subject_allowed,
+                                    v1::Verdict* out);
+  absl::Status IssueChallenge(v1::Challenge* out);
+  absl::Status VerifyAuthAssertion(const v1::VerifyAuthAssertionRequest& r, bool subject_allowed,
+                                   v1::Verdict* out);
+  absl::Status ValidateCertificate(const v1::ValidateCertificateRequest& r, bool subject_allowed,
+                                   v1::Verdict* out);
+  // One batch/stream item into `out`: a verdict or an ItemError, with the id kept.
+  void VerifyItem(const v1::VerifyRequest& r, bool subject_allowed, v1::VerifyResponse* out);
 
   // The current engine; calls in flight keep the one they started with.
   std::shared_ptr<verify::Engine> engine() const;

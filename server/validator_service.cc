@@ -87,19 +87,18 @@ void CountVerdict(const CallMetrics& call, const v1::Challenge&) {
   if (call.audit) call.Audit(0, nullptr, call.began);  // a challenge issued: no verdict yet
 }
 
+// Finishes a unary call whose handler wrote its answer into *response.
 template <typename Response>
-grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
-                                 absl::StatusOr<Response> result, Response* response,
-                                 const CallMetrics& call) {
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context, const absl::Status& result,
+                                 const Response* response, const CallMetrics& call) {
   auto* reactor = context->DefaultReactor();
   grpc::Status status;
   if (context->IsCancelled()) {
     status = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
   } else if (result.ok()) {
-    *response = *std::move(result);
     CountVerdict(call, *response);
   } else {
-    status = ToGrpc(result.status());
+    status = ToGrpc(result);
   }
   call.End(status.error_code());
   reactor->Finish(status);
@@ -148,7 +147,7 @@ class BatchCall : public std::enable_shared_from_this<BatchCall> {
       const int i = next_.fetch_add(1);
       if (i >= n_) return;
       v1::VerifyResponse* r = response_->mutable_items(i);
-      *r = handler->VerifyItem(request_->items(i), subject_allowed_);
+      handler->VerifyItem(request_->items(i), subject_allowed_, r);
       call_.Item(*r, call_.began);
       Done();
     }
@@ -205,7 +204,8 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
       // and back costs more than the verification itself (~20 µs). The pool
       // (and its shedding) takes over when work queues up.
       const MetricsClock::time_point arrived = call_.Now();
-      v1::VerifyResponse r = handler_->VerifyItem(request_, subject_allowed_);
+      v1::VerifyResponse r;
+      handler_->VerifyItem(request_, subject_allowed_, &r);
       call_.Item(r, arrived);
       absl::MutexLock lock(&mu_);
       reading_ = false;
@@ -252,7 +252,8 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
     ++in_flight_;
     const MetricsClock::time_point arrived = call_.Now();
     bool submitted = pool_->TrySubmit([this, item, arrived] {
-      v1::VerifyResponse r = handler_->VerifyItem(item, subject_allowed_);
+      v1::VerifyResponse r;
+      handler_->VerifyItem(item, subject_allowed_, &r);
       call_.Item(r, arrived);
       Complete(std::move(r));
     });
@@ -332,7 +333,8 @@ grpc::ServerUnaryReactor* ValidatorService::VerifySignedDocument(
   auto rights = Authorize(context, &call.caller);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
-  return Answer(context, handler_->VerifySignedDocument(*request, rights->personal_data), response, call);
+  absl::Status result = handler_->VerifySignedDocument(*request, rights->personal_data, response);
+  return Answer(context, result, response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::IssueChallenge(grpc::CallbackServerContext* context,
@@ -342,7 +344,8 @@ grpc::ServerUnaryReactor* ValidatorService::IssueChallenge(grpc::CallbackServerC
   auto rights = Authorize(context, &call.caller);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
-  return Answer(context, handler_->IssueChallenge(), response, call);
+  absl::Status result = handler_->IssueChallenge(response);
+  return Answer(context, result, response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::VerifyAuthAssertion(
@@ -352,7 +355,8 @@ grpc::ServerUnaryReactor* ValidatorService::VerifyAuthAssertion(
   auto rights = Authorize(context, &call.caller);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
-  return Answer(context, handler_->VerifyAuthAssertion(*request, rights->personal_data), response, call);
+  absl::Status result = handler_->VerifyAuthAssertion(*request, rights->personal_data, response);
+  return Answer(context, result, response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::ValidateCertificate(
@@ -362,7 +366,8 @@ grpc::ServerUnaryReactor* ValidatorService::ValidateCertificate(
   auto rights = Authorize(context, &call.caller);
   if (!rights.ok()) return Refuse(context, rights.status(), call);
   if (context->IsCancelled()) return Refuse(context, Expired(), call);
-  return Answer(context, handler_->ValidateCertificate(*request, rights->personal_data), response, call);
+  absl::Status result = handler_->ValidateCertificate(*request, rights->personal_data, response);
+  return Answer(context, result, response, call);
 }
 
 grpc::ServerUnaryReactor* ValidatorService::VerifyBatch(grpc::CallbackServerContext* context,

@@ -5,6 +5,7 @@
 #define KENSHO_SERVER_VALIDATOR_SERVICE_H_
 
 #include "proto/kensho.grpc.pb.h"
+#include "server/arena_allocator.h"
 #include "server/audit_log.h"
 #include "server/caller_auth.h"
 #include "server/metrics.h"
@@ -19,7 +20,12 @@ class ValidatorService final : public v1::Validator::CallbackService {
   // (nothing recorded).
   ValidatorService(ValidatorHandler* handler, WorkerPool* pool, const CallerAuthorizer* auth,
                    ServerMetrics* metrics = nullptr, AuditLog* audit = nullptr)
-      : handler_(handler), pool_(pool), auth_(auth), metrics_(metrics), audit_(audit) {}
+      : handler_(handler), pool_(pool), auth_(auth), metrics_(metrics), audit_(audit) {
+    SetMessageAllocatorFor_VerifySignedDocument(&document_messages_);
+    SetMessageAllocatorFor_VerifyAuthAssertion(&assertion_messages_);
+    SetMessageAllocatorFor_ValidateCertificate(&certificate_messages_);
+    SetMessageAllocatorFor_VerifyBatch(&batch_messages_);
+  }
 
   grpc::ServerUnaryReactor* VerifySignedDocument(
       grpc::CallbackServerContext* context, const v1::VerifySignedDocumentRequest* request,
@@ -51,6 +57,16 @@ class ValidatorService final : public v1::Validator::CallbackService {
   const CallerAuthorizer* auth_;
   ServerMetrics* metrics_;
   AuditLog* audit_;
+  // Each unary call's request and response live on one arena (see
+  // arena_allocator.h); first blocks sized for a typical call.
+  ArenaMessageAllocator<v1::VerifySignedDocumentRequest, v1::Verdict> document_messages_{
+      8 << 10, 64 << 10};
+  ArenaMessageAllocator<v1::VerifyAuthAssertionRequest, v1::Verdict> assertion_messages_{
+      4 << 10, 64 << 10};
+  ArenaMessageAllocator<v1::ValidateCertificateRequest, v1::Verdict> certificate_messages_{
+      4 << 10, 64 << 10};
+  ArenaMessageAllocator<v1::VerifyBatchRequest, v1::VerifyBatchResponse> batch_messages_{
+      64 << 10, 1 << 20};
 };
 
 }  // namespace kensho::server
