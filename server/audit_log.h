@@ -6,8 +6,9 @@
 // match lines about the same certificate without the log naming it.
 //
 // Lines are buffered and written by a background thread every 200 ms, or
-// at once by the recording thread when 256 KiB are waiting (so memory is
-// bounded and nothing is dropped); the destructor writes the rest.
+// as soon as 256 KiB are waiting; recording threads never write, but wait
+// when 4 MiB are waiting (so memory is bounded and nothing is dropped). The
+// destructor writes the rest.
 // Thread-safe.
 #ifndef KENSHO_SERVER_AUDIT_LOG_H_
 #define KENSHO_SERVER_AUDIT_LOG_H_
@@ -51,7 +52,10 @@ class AuditLog {
 
  private:
   AuditLog(std::FILE* out, bool owned);
-  void WriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static void AppendLine(const AuditRecord& record, std::string* out);
+  bool WriterHasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The writer thread: writes what is buffered every 200 ms or when 256 KiB
+  // wait, outside the lock, and the rest when stopping.
   void Loop();
 
   std::FILE* const out_;

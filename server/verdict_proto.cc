@@ -33,7 +33,8 @@ v1::SubIndication SubToProto(verify::SubIndication s) {
 
 v1::RevocationReason ReasonToProto(const std::string& reason) {
   v1::RevocationReason r = v1::REVOCATION_REASON_UNSPECIFIED;
-  v1::RevocationReason_Parse(reason, &r);
+  // Most verdicts have no reason: skip the descriptor look-up by name.
+  if (!reason.empty()) v1::RevocationReason_Parse(reason, &r);
   return r;
 }
 
