@@ -23,7 +23,7 @@
 // fetch a challenge inside the call, so logins are left out there).
 // Every verdict is compared with the manifest's expectation (indication and
 // sub_indication); items expecting REVOKED are left out unless
-// --expect_revocation (this build does not load revocation data yet).
+// --expect_revocation (for a server that has the world's CRLs loaded).
 //
 // The client uses the gRPC callback API: no thread per outstanding call.
 // Only loopback targets are accepted unless --allow_remote.

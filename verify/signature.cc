@@ -194,16 +194,16 @@ SignatureCheck CheckSignatureSize(absl::string_view signature) {
 class PreparedContexts {
  public:
   ~PreparedContexts() { Clear(); }
-  EVP_PKEY_CTX* Find(EVP_PKEY* key, const Params& p) const {
-    auto it = entries_.find(Key{key, p.scheme, p.md, p.mgf1, p.salt_len});
+  EVP_PKEY_CTX* Find(EVP_PKEY* key, const Params& p, const SignatureLimits& limits) const {
+    auto it = entries_.find(KeyOf(key, p, limits));
     return it == entries_.end() ? nullptr : it->second;
   }
-  void Add(EVP_PKEY* key, const Params& p, EVP_PKEY_CTX* ctx) {
+  void Add(EVP_PKEY* key, const Params& p, const SignatureLimits& limits, EVP_PKEY_CTX* ctx) {
     if (entries_.size() >= kMaxEntries) Clear();
-    entries_.emplace(Key{key, p.scheme, p.md, p.mgf1, p.salt_len}, ctx);
+    entries_.emplace(KeyOf(key, p, limits), ctx);
   }
-  void Remove(EVP_PKEY* key, const Params& p) {
-    auto it = entries_.find(Key{key, p.scheme, p.md, p.mgf1, p.salt_len});
+  void Remove(EVP_PKEY* key, const Params& p, const SignatureLimits& limits) {
+    auto it = entries_.find(KeyOf(key, p, limits));
     if (it == entries_.end()) return;
     EVP_PKEY_CTX_free(it->second);
     entries_.erase(it);
@@ -211,27 +211,39 @@ class PreparedContexts {
 
  private:
   static constexpr size_t kMaxEntries = 1024;
+  // The limits are part of the key: a context stands for "this key passed
+  // CheckKey under these limits".
   struct Key {
     EVP_PKEY* key;
     Scheme scheme;
     const EVP_MD* md;
     const EVP_MD* mgf1;
     int salt_len;
+    int min_rsa_bits;
     bool operator==(const Key& o) const {
       return key == o.key && scheme == o.scheme && md == o.md && mgf1 == o.mgf1 &&
-             salt_len == o.salt_len;
+             salt_len == o.salt_len && min_rsa_bits == o.min_rsa_bits;
     }
     template <typename H>
     friend H AbslHashValue(H h, const Key& k) {
-      return H::combine(std::move(h), k.key, static_cast<int>(k.scheme), k.md, k.mgf1, k.salt_len);
+      return H::combine(std::move(h), k.key, static_cast<int>(k.scheme), k.md, k.mgf1, k.salt_len,
+                        k.min_rsa_bits);
     }
   };
+  static Key KeyOf(EVP_PKEY* key, const Params& p, const SignatureLimits& limits) {
+    return Key{key, p.scheme, p.md, p.mgf1, p.salt_len, limits.min_rsa_bits};
+  }
   void Clear() {
     for (auto& [key, ctx] : entries_) EVP_PKEY_CTX_free(ctx);
     entries_.clear();
   }
   absl::flat_hash_map<Key, EVP_PKEY_CTX*> entries_;
 };
+
+PreparedContexts& ThreadContexts() {
+  thread_local PreparedContexts prepared;
+  return prepared;
+}
 
 // A context for `key` with `params` set, owned by the caller.
 absl::StatusOr<EVP_PKEY_CTX*> NewContext(EVP_PKEY* key, const Params& params) {
@@ -263,38 +275,52 @@ absl::StatusOr<EVP_PKEY_CTX*> NewContext(EVP_PKEY* key, const Params& params) {
   return ctx.release();
 }
 
-// The key and signature have been checked; `digest` has md's length.
-SignatureCheck VerifyChecked(EVP_PKEY* key, const Params& params, absl::string_view digest,
-                             absl::string_view signature) {
-  ErrorQueueScope errors;
-  thread_local PreparedContexts prepared;
-  EVP_PKEY_CTX* ctx = prepared.Find(key, params);
-  if (ctx == nullptr) {
-    auto made = NewContext(key, params);
-    if (!made.ok()) {
-      return Fail(made.status().code() == absl::StatusCode::kFailedPrecondition
-                      ? SignatureResult::kKeyMismatch
-                      : SignatureResult::kInvalid,
-                  std::string(made.status().message()));
-    }
-    ctx = *made;
-    prepared.Add(key, params, ctx);
+// The prepared context for `key`, `params` and `limits`: from this thread's
+// table, or made now after CheckKey (so a key seen before is not checked
+// again: the type and size look-ups cost ~0.3 µs). Null with *failure set
+// when the key cannot verify these signatures.
+EVP_PKEY_CTX* PreparedContext(EVP_PKEY* key, const Params& params, const SignatureLimits& limits,
+                              SignatureCheck* failure) {
+  PreparedContexts& prepared = ThreadContexts();
+  if (key != nullptr) {
+    if (EVP_PKEY_CTX* ctx = prepared.Find(key, params, limits)) return ctx;
   }
+  *failure = CheckKey(key, params, limits);
+  if (!failure->valid()) return nullptr;
+  ErrorQueueScope errors;
+  auto made = NewContext(key, params);
+  if (!made.ok()) {
+    *failure = Fail(made.status().code() == absl::StatusCode::kFailedPrecondition
+                        ? SignatureResult::kKeyMismatch
+                        : SignatureResult::kInvalid,
+                    std::string(made.status().message()));
+    return nullptr;
+  }
+  prepared.Add(key, params, limits, *made);
+  return *made;
+}
+
+// `ctx` is prepared for key/params/limits; `digest` has md's length.
+SignatureCheck VerifyPrepared(EVP_PKEY_CTX* ctx, EVP_PKEY* key, const Params& params,
+                              const SignatureLimits& limits, absl::string_view digest,
+                              absl::string_view signature) {
+  ErrorQueueScope errors;
   int rc = EVP_PKEY_verify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
                            signature.size(),
                            reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
   if (rc == 1) return {SignatureResult::kValid, ""};
+  std::string reason = OpenSslReason();
   // Do not reuse a context that just failed: its state is not guaranteed.
-  prepared.Remove(key, params);
-  return Fail(SignatureResult::kInvalid,
-              absl::StrCat("signature does not verify", OpenSslReason()));
+  ThreadContexts().Remove(key, params, limits);
+  return Fail(SignatureResult::kInvalid, absl::StrCat("signature does not verify", reason));
 }
 
 SignatureCheck Verify(EVP_PKEY* key, const Params& params, absl::string_view data,
                       bool prehashed, absl::string_view signature,
                       const SignatureLimits& limits) {
-  SignatureCheck check = CheckKey(key, params, limits);
-  if (!check.valid()) return check;
+  SignatureCheck check;
+  EVP_PKEY_CTX* ctx = PreparedContext(key, params, limits, &check);
+  if (ctx == nullptr) return check;
   check = CheckSignatureSize(signature);
   if (!check.valid()) return check;
   const int md_len = EVP_MD_get_size(params.md);
@@ -304,7 +330,7 @@ SignatureCheck Verify(EVP_PKEY* key, const Params& params, absl::string_view dat
                   absl::StrCat("digest of ", data.size(), " bytes, ", EVP_MD_get0_name(params.md),
                                " needs ", md_len));
     }
-    return VerifyChecked(key, params, data, signature);
+    return VerifyPrepared(ctx, key, params, limits, data, signature);
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_len = 0;
@@ -314,9 +340,9 @@ SignatureCheck Verify(EVP_PKEY* key, const Params& params, absl::string_view dat
       return Fail(SignatureResult::kInvalid, absl::StrCat("hashing failed", OpenSslReason()));
     }
   }
-  return VerifyChecked(key, params,
-                       absl::string_view(reinterpret_cast<const char*>(digest), digest_len),
-                       signature);
+  return VerifyPrepared(ctx, key, params, limits,
+                        absl::string_view(reinterpret_cast<const char*>(digest), digest_len),
+                        signature);
 }
 
 // ---- AlgorithmIdentifier mapping ----
