@@ -196,7 +196,7 @@ class Engine::Run {
       Check("path", CheckResult::kFailed,
             absl::StrCat("trust profile '", profile_name, "' is not configured"), t);
       Fail(SubIndication::kNoCertificateChainFound);
-      verdict_.certificate = summary;
+      verdict_.certificate = std::move(summary);
       return;
     }
     bool cached = false;
@@ -230,7 +230,7 @@ class Engine::Run {
                  ? "authentication certificate used for document signing"
                  : "signature certificate used for authentication",
              false});
-        verdict_.certificate = summary;
+        verdict_.certificate = std::move(summary);
         return;
       }
     }
@@ -243,7 +243,7 @@ class Engine::Run {
         case PathStatus::kCryptoConstraints: Fail(SubIndication::kCryptoConstraintsFailure); break;
         default: Fail(SubIndication::kNoCertificateChainFound); break;
       }
-      verdict_.certificate = summary;
+      verdict_.certificate = std::move(summary);
       return;
     }
     if (tracing()) {
@@ -293,7 +293,7 @@ class Engine::Run {
     if (options_.include_subject && leaf.facts.has_basic_four) {
       verdict_.subject = leaf.facts.basic_four;
     }
-    verdict_.certificate = summary;
+    verdict_.certificate = std::move(summary);
 
     // Revocation, on the validated chain.
     t = Clock::now();
