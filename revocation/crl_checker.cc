@@ -91,7 +91,7 @@ verify::RevocationSummary CrlRevocationChecker::Check(const verify::Certificate&
 std::shared_ptr<const std::vector<std::string>> CrlRevocationChecker::DistributionPoints(
     const verify::Certificate& leaf) const {
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);
     auto it = dps_.find(leaf.sha256());
     if (it != dps_.end()) return it->second;
   }

@@ -85,6 +85,7 @@ bool OcspManager::Request(const verify::Certificate& leaf, const verify::Certifi
   pending_.insert(*key);
   queue_.push_back(
       Job{*key, url, leaf.der(), issuer.der(), by_issuer_key_.at(issuer.subject_key_id()).nonce});
+  work_.Signal();
   return true;
 }
 
@@ -96,6 +97,7 @@ void OcspManager::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    work_.SignalAll();
   }
   if (worker_.joinable()) worker_.join();
 }
@@ -105,11 +107,7 @@ void OcspManager::Loop(std::function<absl::Time()> clock) {
     Job job;
     {
       absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](OcspManager* m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(m->mu_) {
-            return m->stopping_ || !m->queue_.empty();
-          },
-          this));
+      while (!stopping_ && queue_.empty()) work_.Wait(&mu_);
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();

@@ -78,6 +78,9 @@ class OcspManager {
   };
   std::map<std::string, Failure> failed_until_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // The worker's wake-up. A CondVar, not Mutex::Await: a waiter's condition
+  // on mu_ would send every unlock of it through absl's slow path.
+  absl::CondVar work_;
   std::thread worker_;
 };
 

@@ -345,7 +345,7 @@ absl::StatusOr<PartitionView> PartitionManager::Import(std::string id, absl::str
 
 std::shared_ptr<const cache::PartitionMetadata> PartitionManager::Covering(
     const std::string& distribution_point, const std::string& issuer_key_id) const {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);  // every verification reads this
   auto it = covering_.find({distribution_point, issuer_key_id});
   if (it == covering_.end()) return nullptr;
   return partitions_.at(it->second).stored;
@@ -394,6 +394,7 @@ void PartitionManager::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    stop_.SignalAll();
   }
   if (refresher_.joinable()) refresher_.join();
 }
@@ -422,7 +423,7 @@ void PartitionManager::RefresherLoop(std::function<absl::Time()> clock,
     // pushed imports change readiness too.
     on_change();
     absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1));
+    if (!stopping_) stop_.WaitWithTimeout(&mu_, absl::Seconds(1));
     if (stopping_) return;
   }
 }

@@ -139,6 +139,10 @@ class PartitionManager {
   // (distribution point, issuer key id) -> partition id, for stored CRLs.
   std::map<std::pair<std::string, std::string>, std::string> covering_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // The refresher's pause between passes, cut short by Stop(). A CondVar,
+  // not Mutex::Await: a waiter's condition on mu_ would send every unlock of
+  // it (one per verification, in Covering) through absl's slow path.
+  absl::CondVar stop_;
   std::thread refresher_;
 };
 

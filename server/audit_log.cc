@@ -87,6 +87,7 @@ AuditLog::~AuditLog() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
+    has_work_.Signal();
   }
   writer_.join();  // the writer writes what is left before it returns
   if (owned_) std::fclose(out_);
@@ -129,17 +130,12 @@ void AuditLog::Record(const AuditRecord& record) {
   line.clear();
   AppendLine(record, &line);
   line.push_back('\n');
+  // CondVars, not Mutex::Await: a condition waiting on mu_ would make every
+  // unlock evaluate it (absl's slow path), and recorders unlock constantly.
   absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(
-      +[](AuditLog* log) ABSL_EXCLUSIVE_LOCKS_REQUIRED(log->mu_) {
-        return log->buffer_.size() < kMaxBufferedBytes;
-      },
-      this));
+  while (buffer_.size() >= kMaxBufferedBytes) drained_.Wait(&mu_);
   buffer_ += line;
-}
-
-bool AuditLog::WriterHasWork() const {
-  return stopping_ || buffer_.size() >= kWakeWriterAtBytes;
+  if (buffer_.size() >= kWakeWriterAtBytes) has_work_.Signal();
 }
 
 void AuditLog::Loop() {
@@ -148,9 +144,12 @@ void AuditLog::Loop() {
     bool stop;
     {
       absl::MutexLock lock(&mu_);
-      mu_.AwaitWithTimeout(absl::Condition(this, &AuditLog::WriterHasWork), kFlushEvery);
+      if (!stopping_ && buffer_.size() < kWakeWriterAtBytes) {
+        has_work_.WaitWithTimeout(&mu_, kFlushEvery);
+      }
       stop = stopping_;
       writing.swap(buffer_);  // recording goes on while this is written
+      drained_.SignalAll();
     }
     if (!writing.empty()) {
       std::fwrite(writing.data(), 1, writing.size(), out_);

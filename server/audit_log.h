@@ -53,7 +53,6 @@ class AuditLog {
  private:
   AuditLog(std::FILE* out, bool owned);
   static void AppendLine(const AuditRecord& record, std::string* out);
-  bool WriterHasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The writer thread: writes what is buffered every 200 ms or when 256 KiB
   // wait, outside the lock, and the rest when stopping.
   void Loop();
@@ -62,6 +61,8 @@ class AuditLog {
   const bool owned_;
   absl::Mutex mu_;
   std::string buffer_ ABSL_GUARDED_BY(mu_);
+  absl::CondVar has_work_;  // the writer's: 256 KiB wait, or stopping
+  absl::CondVar drained_;   // recorders': the buffer was taken
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread writer_;
 };

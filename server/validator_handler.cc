@@ -10,7 +10,7 @@ ValidatorHandler::ValidatorHandler(std::shared_ptr<verify::Engine> engine, Clock
     : clock_(std::move(clock)), engine_(std::move(engine)) {}
 
 std::shared_ptr<verify::Engine> ValidatorHandler::engine() const {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);  // every call reads; only a reload writes
   return engine_;
 }
 

@@ -31,6 +31,9 @@ class WorkerPool {
   mutable absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // A CondVar, not Mutex::Await: idle workers waiting on a condition would
+  // send every TrySubmit's unlock through absl's slow path.
+  absl::CondVar work_;
   std::vector<std::thread> threads_;
 };
 

@@ -12,7 +12,7 @@ absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
   const uint64_t key = absl::Hash<absl::string_view>()(der);
   Shard& shard = shards_[(key >> 56) % kShards];
   {
-    absl::MutexLock lock(&shard.mu);
+    absl::ReaderMutexLock lock(&shard.mu);
     auto it = shard.map.find(key);
     if (it != shard.map.end() && it->second->certificate->der() == der) {
       hits_.fetch_add(1, std::memory_order_relaxed);

@@ -400,7 +400,7 @@ std::shared_ptr<const LifecycleMemo> Engine::Lifecycle(const ParsedCertificate& 
   absl::StrAppend(&key, "|", static_cast<int>(use), "|", static_cast<int>(kind), "|",
                   static_cast<int64_t>(day - absl::CivilDay(1970, 1, 1)));
   {
-    absl::MutexLock lock(&memo_mu_);
+    absl::ReaderMutexLock lock(&memo_mu_);
     auto it = lifecycle_memo_.find(key);
     if (it != lifecycle_memo_.end()) return it->second;
   }

@@ -116,7 +116,7 @@ PathResult PathValidator::Validate(
   }
   std::string key = CacheKey(leaf, intermediates, profile, policy);
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);  // concurrent look-ups do not wait for each other
     auto it = cache_.find(key);
     if (it != cache_.end()) {
       *cached = true;
