@@ -9,15 +9,14 @@
 namespace kensho::cache {
 namespace {
 
-// be16 length || partition id || serial.
-std::string CacheKey(absl::string_view partition_id, absl::string_view serial) {
-  std::string key;
-  key.reserve(2 + partition_id.size() + serial.size());
-  key.push_back(static_cast<char>(partition_id.size() >> 8));
-  key.push_back(static_cast<char>(partition_id.size() & 0xff));
-  key.append(partition_id.data(), partition_id.size());
-  key.append(serial.data(), serial.size());
-  return key;
+// be16 length || partition id || serial, into *key (reused: a hit then
+// allocates nothing).
+void SetCacheKey(absl::string_view partition_id, absl::string_view serial, std::string* key) {
+  key->clear();
+  key->push_back(static_cast<char>(partition_id.size() >> 8));
+  key->push_back(static_cast<char>(partition_id.size() & 0xff));
+  key->append(partition_id.data(), partition_id.size());
+  key->append(serial.data(), serial.size());
 }
 
 }  // namespace
@@ -46,7 +45,8 @@ absl::StatusOr<std::optional<StoredRevokedEntry>> RevocationLookupCache::Lookup(
     if (!hit.has_value()) return std::optional<StoredRevokedEntry>();
     return std::optional<StoredRevokedEntry>(std::move(hit->entry));
   }
-  std::string key = CacheKey(partition_id, serial);
+  thread_local std::string key;
+  SetCacheKey(partition_id, serial, &key);
   Shard& shard = shards_[absl::Hash<std::string>()(key) % shard_count_];
   // Read before the store lookup: an answer is tagged with a count no newer
   // than the state it was read from, so a change in between invalidates it.
@@ -78,7 +78,7 @@ absl::StatusOr<std::optional<StoredRevokedEntry>> RevocationLookupCache::Lookup(
     shard.index.erase(it);
   }
   shard.lru.push_front(std::move(node));
-  shard.index.emplace(std::move(key), shard.lru.begin());
+  shard.index.emplace(key, shard.lru.begin());  // a copy: key is this thread's buffer
   while (shard.lru.size() > per_shard_) {
     shard.index.erase(shard.lru.back().key);
     shard.lru.pop_back();

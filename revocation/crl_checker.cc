@@ -158,8 +158,8 @@ verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificat
   const bool too_stale = r.stale && now > *r.next_update + max_stale_;
 
   const ASN1_INTEGER* serial = X509_get0_serialNumber(leaf.x509());
-  const std::string serial_bytes(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
-                                 static_cast<size_t>(ASN1_STRING_length(serial)));
+  const absl::string_view serial_bytes(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
+                                       static_cast<size_t>(ASN1_STRING_length(serial)));
   auto hit = lookups_.Lookup(partition->partition_id, serial_bytes);
   if (!hit.ok()) {
     // Storage trouble: fail closed.

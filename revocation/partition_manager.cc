@@ -101,8 +101,9 @@ absl::StatusOr<std::unique_ptr<PartitionManager>> PartitionManager::Create(
   for (cache::PartitionMetadata& md : *stored) {
     auto it = m->partitions_.find(md.partition_id);
     if (it == m->partitions_.end()) continue;  // no longer configured: ignored
-    m->covering_[{it->second.config.distribution_point, md.issuer_key_id}] = md.partition_id;
     it->second.stored = std::make_shared<const cache::PartitionMetadata>(std::move(md));
+    absl::MutexLock lock(&m->mu_);
+    m->SetCovering(it->first, it->second.config.distribution_point, it->second.stored);
   }
   return m;
 }
@@ -205,15 +206,10 @@ absl::Status PartitionManager::IngestFile(const std::string& id, const std::stri
   if (!fresh.ok()) return fresh.status();
   absl::MutexLock lock(&mu_);
   State& state = partitions_.at(id);
-  for (auto it = covering_.begin(); it != covering_.end();) {
-    it = it->second == id ? covering_.erase(it) : std::next(it);
-  }
   state.stored = fresh->has_value()
                      ? std::make_shared<const cache::PartitionMetadata>(**std::move(fresh))
                      : nullptr;
-  if (state.stored != nullptr) {
-    covering_[{config.distribution_point, state.stored->issuer_key_id}] = id;
-  }
+  SetCovering(id, config.distribution_point, state.stored);
   return absl::OkStatus();
 }
 
@@ -346,9 +342,35 @@ absl::StatusOr<PartitionView> PartitionManager::Import(std::string id, absl::str
 std::shared_ptr<const cache::PartitionMetadata> PartitionManager::Covering(
     const std::string& distribution_point, const std::string& issuer_key_id) const {
   absl::ReaderMutexLock lock(&mu_);  // every verification reads this
-  auto it = covering_.find({distribution_point, issuer_key_id});
+  auto it = covering_.find(distribution_point);
   if (it == covering_.end()) return nullptr;
-  return partitions_.at(it->second).stored;
+  for (const Cover& c : it->second) {
+    if (c.issuer_key_id == issuer_key_id) return c.stored;
+  }
+  return nullptr;
+}
+
+void PartitionManager::SetCovering(const std::string& id, const std::string& distribution_point,
+                                   std::shared_ptr<const cache::PartitionMetadata> stored) {
+  for (auto it = covering_.begin(); it != covering_.end();) {
+    std::vector<Cover>& covers = it->second;
+    covers.erase(std::remove_if(covers.begin(), covers.end(),
+                                [&](const Cover& c) { return c.partition_id == id; }),
+                 covers.end());
+    if (covers.empty()) {
+      covering_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  if (stored == nullptr) return;
+  std::vector<Cover>& covers = covering_[distribution_point];
+  // One partition per (distribution point, issuer key): a later one wins,
+  // as the map this replaces did.
+  covers.erase(std::remove_if(covers.begin(), covers.end(),
+                              [&](const Cover& c) { return c.issuer_key_id == stored->issuer_key_id; }),
+               covers.end());
+  covers.push_back(Cover{stored->issuer_key_id, id, std::move(stored)});
 }
 
 std::vector<PartitionView> PartitionManager::Snapshot(absl::Time now) const {

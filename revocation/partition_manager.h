@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -136,8 +137,19 @@ class PartitionManager {
 
   mutable absl::Mutex mu_;
   std::map<std::string, State> partitions_ ABSL_GUARDED_BY(mu_);
-  // (distribution point, issuer key id) -> partition id, for stored CRLs.
-  std::map<std::pair<std::string, std::string>, std::string> covering_ ABSL_GUARDED_BY(mu_);
+  // Stored CRLs by distribution point (as certificates name it), then issuer
+  // key id: read on every verification, so one hash look-up by the name and
+  // the partition's metadata right there (no second look-up by id).
+  struct Cover {
+    std::string issuer_key_id;
+    std::string partition_id;
+    std::shared_ptr<const cache::PartitionMetadata> stored;
+  };
+  absl::flat_hash_map<std::string, std::vector<Cover>> covering_ ABSL_GUARDED_BY(mu_);
+  // Points covering_ at `stored` (replacing what partition `id` had there).
+  void SetCovering(const std::string& id, const std::string& distribution_point,
+                   std::shared_ptr<const cache::PartitionMetadata> stored)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // The refresher's pause between passes, cut short by Stop(). A CondVar,
   // not Mutex::Await: a waiter's condition on mu_ would send every unlock of

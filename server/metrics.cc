@@ -46,14 +46,19 @@ double Seconds(ServerMetrics::Clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
+using Labels = std::map<std::string, std::string>;
+
+// `labels` is called only the first time: building the label map costs more
+// than the increment it labels.
+template <typename MakeLabels>
 prometheus::Counter& Cached(std::atomic<prometheus::Counter*>& slot,
                             prometheus::Family<prometheus::Counter>& family,
-                            const std::map<std::string, std::string>& labels) {
+                            const MakeLabels& labels) {
   prometheus::Counter* c = slot.load(std::memory_order_acquire);
   if (c != nullptr) return *c;
   // Family::Add is thread-safe and returns the existing child for the same
   // labels, so two threads racing here store the same pointer.
-  c = &family.Add(labels);
+  c = &family.Add(labels());
   slot.store(c, std::memory_order_release);
   return *c;
 }
@@ -243,8 +248,9 @@ void ServerMetrics::EndCall(RpcMethod method, Clock::time_point began, int code)
   in_flight_total_.fetch_sub(1, std::memory_order_relaxed);
   m.rpc_duration->Observe(Seconds(Clock::now() - began));
   code = Index(code, kCodes);
-  Cached(m.calls[code], calls_, {{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}})
-      .Increment();
+  Cached(m.calls[code], calls_, [&] {
+    return Labels{{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}};
+  }).Increment();
   calls_total_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -253,11 +259,12 @@ void ServerMetrics::RecordVerdict(RpcMethod method, const v1::Verdict& verdict,
   PerMethod& m = methods_[static_cast<int>(method)];
   const int ind = Index(verdict.indication(), LiveStats::kIndications);
   const int sub = Index(verdict.sub_indication(), kSubIndications);
-  Cached(m.verdicts[ind][sub], verdicts_,
-         {{"method", RpcMethodName(method)},
-          {"indication", v1::Indication_Name(static_cast<v1::Indication>(ind))},
-          {"sub_indication", v1::SubIndication_Name(static_cast<v1::SubIndication>(sub))}})
-      .Increment();
+  Cached(m.verdicts[ind][sub], verdicts_, [&] {
+    return Labels{
+        {"method", RpcMethodName(method)},
+        {"indication", v1::Indication_Name(static_cast<v1::Indication>(ind))},
+        {"sub_indication", v1::SubIndication_Name(static_cast<v1::SubIndication>(sub))}};
+  }).Increment();
   if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
   by_indication_[ind].fetch_add(1, std::memory_order_relaxed);
   by_sub_indication_[sub].fetch_add(1, std::memory_order_relaxed);
@@ -267,9 +274,9 @@ void ServerMetrics::RecordVerdict(RpcMethod method, const v1::Verdict& verdict,
 void ServerMetrics::RecordItemError(RpcMethod method, int code, Clock::duration latency) {
   PerMethod& m = methods_[static_cast<int>(method)];
   code = Index(code, kCodes);
-  Cached(m.item_errors[code], item_errors_,
-         {{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}})
-      .Increment();
+  Cached(m.item_errors[code], item_errors_, [&] {
+    return Labels{{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}};
+  }).Increment();
   if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
   item_errors_total_.fetch_add(1, std::memory_order_relaxed);
   live_.Record(absl::Now(), -1, absl::FromChrono(latency));
