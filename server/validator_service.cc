@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -180,8 +181,15 @@ class BatchCall : public std::enable_shared_from_this<BatchCall> {
   std::atomic<int> left_;
 };
 
-// Reads items, verifies them on the pool, writes responses as they finish
-// (possibly out of order: each carries its request id).
+// Reads items, verifies them (on the reading thread, or on the pool when
+// work queues up), writes responses as they finish (possibly out of order:
+// each carries its request id).
+//
+// gRPC operations (StartRead, StartWrite, Finish) are started after mu_ is
+// released: StartWrite sends right away (a sendmsg), and a thread holding
+// mu_ through that made the stream's other threads sleep on it. What to
+// start is decided under mu_ (the reading_/writing_ flags keep one of each
+// in flight, and no Finish while either is), then done outside it.
 class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::VerifyResponse> {
  public:
   StreamCall(ValidatorHandler* handler, WorkerPool* pool, CallMetrics call, bool subject_allowed,
@@ -195,32 +203,41 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
     StartRead(&request_);
   }
 
-  // Finish() is always called after mu_ is released: OnDone (delete this)
-  // may run on another thread as soon as it is called.
   void OnReadDone(bool ok) override {
-    std::optional<grpc::Status> finish;
     if (ok && pool_->queued() == 0) {
       // Verified right here, on the thread that read it: a hop to the pool
       // and back costs more than the verification itself (~20 µs). The pool
-      // (and its shedding) takes over when work queues up.
+      // (and its shedding) takes over when work queues up. The next read is
+      // started first, so it arrives while this item is verified.
       const MetricsClock::time_point arrived = call_.Now();
+      v1::VerifyRequest item;
+      Actions next;
+      {
+        absl::MutexLock lock(&mu_);
+        item.Swap(&request_);
+        reading_ = false;
+        ++in_flight_;
+        MaybeRead();
+        next = TakeActions();
+      }
+      Do(next);
       v1::VerifyResponse r;
-      handler_->VerifyItem(request_, subject_allowed_, &r);
+      handler_->VerifyItem(item, subject_allowed_, &r);
       call_.Item(r, arrived);
-      absl::MutexLock lock(&mu_);
-      reading_ = false;
-      Enqueue(std::move(r));
-      MaybeRead();
-      finish = MaybeFinish();
-    } else {
-      absl::MutexLock lock(&mu_);
-      finish = ReadDone(ok);
+      Complete(std::move(r));
+      return;
     }
-    if (finish) Finish(*finish);
+    Actions next;
+    {
+      absl::MutexLock lock(&mu_);
+      ReadDone(ok);
+      next = TakeActions();
+    }
+    Do(next);
   }
 
   void OnWriteDone(bool ok) override {
-    std::optional<grpc::Status> finish;
+    Actions next;
     {
       absl::MutexLock lock(&mu_);
       writing_ = false;
@@ -231,9 +248,9 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
       }
       WriteNext();
       MaybeRead();
-      finish = MaybeFinish();
+      next = TakeActions();
     }
-    if (finish) Finish(*finish);
+    Do(next);
   }
 
   void OnDone() override {
@@ -242,11 +259,34 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
   }
 
  private:
-  std::optional<grpc::Status> ReadDone(bool ok) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // gRPC operations decided under mu_, started after it is released.
+  struct Actions {
+    const v1::VerifyResponse* write = nullptr;
+    bool read = false;
+    std::optional<grpc::Status> finish;
+  };
+
+  Actions TakeActions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Actions a;
+    a.write = std::exchange(start_write_, nullptr);
+    a.read = std::exchange(start_read_, false);
+    a.finish = MaybeFinish();
+    return a;
+  }
+  // Finish last: OnDone (delete this) may run on another thread as soon as
+  // it is called. (A finish never comes with a read or write: MaybeFinish
+  // waits until neither is in flight.)
+  void Do(const Actions& a) {
+    if (a.write != nullptr) StartWrite(a.write);
+    if (a.read) StartRead(&request_);
+    if (a.finish) Finish(*a.finish);
+  }
+
+  void ReadDone(bool ok) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     reading_ = false;
     if (!ok) {
       reads_done_ = true;
-      return MaybeFinish();
+      return;
     }
     v1::VerifyRequest item = std::move(request_);
     ++in_flight_;
@@ -267,35 +307,36 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
       Enqueue(std::move(r));
     }
     MaybeRead();
-    return std::nullopt;
   }
 
   void Complete(v1::VerifyResponse response) {
-    std::optional<grpc::Status> finish;
+    Actions next;
     {
       absl::MutexLock lock(&mu_);
       --in_flight_;
       Enqueue(std::move(response));
       MaybeRead();
-      finish = MaybeFinish();
+      next = TakeActions();
     }
-    if (finish) Finish(*finish);
+    Do(next);
   }
   void Enqueue(v1::VerifyResponse r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (broken_) return;
     outbox_.push_back(std::move(r));
     WriteNext();
   }
+  // The front of outbox_ stays put until its OnWriteDone (push_back on a
+  // deque moves no element), so it can be written outside mu_.
   void WriteNext() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (writing_ || outbox_.empty() || finished_) return;
     writing_ = true;
-    StartWrite(&outbox_.front());
+    start_write_ = &outbox_.front();
   }
   void MaybeRead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (reading_ || reads_done_ || broken_ || finished_) return;
     if (in_flight_ + static_cast<int>(outbox_.size()) >= kMaxStreamInFlight) return;
     reading_ = true;
-    StartRead(&request_);
+    start_read_ = true;
   }
   // The status to finish with, once: when all is read, verified and written.
   std::optional<grpc::Status> MaybeFinish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -314,8 +355,11 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
   const bool subject_allowed_;
   const std::shared_ptr<StreamLimiter> limiter_;
   absl::Mutex mu_;
+  // Written by gRPC while reading_; read only by the thread that took it.
   v1::VerifyRequest request_;
   std::deque<v1::VerifyResponse> outbox_ ABSL_GUARDED_BY(mu_);
+  const v1::VerifyResponse* start_write_ ABSL_GUARDED_BY(mu_) = nullptr;
+  bool start_read_ ABSL_GUARDED_BY(mu_) = false;
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
