@@ -262,6 +262,7 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
   // gRPC operations decided under mu_, started after it is released.
   struct Actions {
     const v1::VerifyResponse* write = nullptr;
+    bool more_queued = false;  // other answers wait behind `write`
     bool read = false;
     std::optional<grpc::Status> finish;
   };
@@ -269,6 +270,7 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
   Actions TakeActions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     Actions a;
     a.write = std::exchange(start_write_, nullptr);
+    a.more_queued = a.write != nullptr && outbox_.size() > 1;
     a.read = std::exchange(start_read_, false);
     a.finish = MaybeFinish();
     return a;
@@ -277,7 +279,13 @@ class StreamCall final : public grpc::ServerBidiReactor<v1::VerifyRequest, v1::V
   // it is called. (A finish never comes with a read or write: MaybeFinish
   // waits until neither is in flight.)
   void Do(const Actions& a) {
-    if (a.write != nullptr) StartWrite(a.write);
+    if (a.write != nullptr) {
+      // With more answers queued behind this one, gRPC may hold it and send
+      // them together (one sendmsg for several); the last one queued is
+      // written without the hint, which sends whatever is held.
+      StartWrite(a.write, a.more_queued ? grpc::WriteOptions().set_buffer_hint()
+                                        : grpc::WriteOptions());
+    }
     if (a.read) StartRead(&request_);
     if (a.finish) Finish(*a.finish);
   }
