@@ -125,12 +125,36 @@ int Severity(const Verdict& v) {
 }  // namespace
 
 // One verification: collects checks and failures, then decides.
+//
+// Timing reads the clock once per phase ("lap"): each phase is charged the
+// time since the previous lap, so work between two timed phases counts
+// toward the later one (e.g. the content digest toward "signature"). Checks
+// get their own start times only when a trace was asked for. A clock read
+// costs ~25 ns, and reading around every check was ~1.6% of a verification.
 class Engine::Run {
  public:
   Run(Engine* engine, const VerifyOptions& options)
-      : engine_(engine), options_(options), start_(Clock::now()) {
+      : Run(engine, options, Clock::now(), Clock::time_point()) {
+    lap_ = start_;
+  }
+  // `start`: when this verification began (shared by a message's signers);
+  // `lap`: where its first lap begins.
+  Run(Engine* engine, const VerifyOptions& options, Clock::time_point start,
+      Clock::time_point lap)
+      : engine_(engine), options_(options), start_(start), lap_(lap) {
     verdict_.validation_time = options.validation_time;
   }
+
+  // Microseconds since the previous lap (or the start); begins the next.
+  int64_t Lap() {
+    const Clock::time_point now = Clock::now();
+    const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(now - lap_).count();
+    lap_ = now;
+    return us;
+  }
+  // Where a check's duration is measured from: now when tracing, else the
+  // last lap (no clock read; only failed checks are kept then).
+  Clock::time_point Mark() { return tracing() ? Clock::now() : lap_; }
 
   // Failed checks are always kept (the summary names the first one); the
   // rest only when the caller asked for a trace, to keep the warm path lean.
@@ -149,9 +173,9 @@ class Engine::Run {
 
   // Parses (or finds) a certificate; records FORMAT_FAILURE if it is not one.
   std::shared_ptr<const ParsedCertificate> Parse(absl::string_view der, const char* what) {
-    auto t = Clock::now();
+    const auto t = Mark();
     auto parsed = engine_->certificates_.Get(der);
-    verdict_.timing.parse += MicrosSince(t);
+    verdict_.timing.parse += Lap();
     if (!parsed.ok()) {
       Check(absl::StrCat("parse_", what), CheckResult::kFailed,
             std::string(parsed.status().message()), t);
@@ -191,7 +215,7 @@ class Engine::Run {
       }
     }
     const TrustProfile* profile = trust.Find(profile_name);
-    auto t = Clock::now();
+    auto t = Mark();
     if (profile == nullptr) {
       Check("path", CheckResult::kFailed,
             absl::StrCat("trust profile '", profile_name, "' is not configured"), t);
@@ -201,7 +225,7 @@ class Engine::Run {
     }
     bool cached = false;
     PathResult path = engine_->paths_.Validate(leaf, extra, *profile, options_.policy, &cached);
-    verdict_.timing.path += MicrosSince(t);
+    verdict_.timing.path += Lap();
 
     // The other JPKI certificate presented for this job: say so, rather than
     // "no chain", when it does chain to the sibling profile.
@@ -252,7 +276,7 @@ class Engine::Run {
     summary.trust_anchor = path.anchor->label;
 
     // Validity of the whole chain at the validation time.
-    t = Clock::now();
+    t = Mark();
     const absl::Time at = options_.validation_time;
     if (at < path.window_start) {
       Check("validity", CheckResult::kFailed,
@@ -271,7 +295,7 @@ class Engine::Run {
 
     // JPKI profile and lifecycle rules (computed once per certificate, use
     // and JST day).
-    t = Clock::now();
+    t = Mark();
     {
       bool broken = false;
       for (const auto& f : life->findings) broken |= !f.informational;
@@ -296,14 +320,14 @@ class Engine::Run {
     verdict_.certificate = std::move(summary);
 
     // Revocation, on the validated chain.
-    t = Clock::now();
+    t = Mark();
     RevocationMode mode = options_.revocation_mode == RevocationMode::kDefault
                               ? engine_->options_.default_revocation_mode
                               : options_.revocation_mode;
     if (engine_->revocation_ != nullptr && path.issuer != nullptr) {
       verdict_.revocation = engine_->revocation_->Check(cert, *path.issuer, at, mode);
     }
-    verdict_.timing.revocation += MicrosSince(t);
+    verdict_.timing.revocation += Lap();
     switch (verdict_.revocation.status) {
       case RevocationStatus::kGood:
         Check("revocation", CheckResult::kPassed, verdict_.revocation.source_id, t);
@@ -336,11 +360,11 @@ class Engine::Run {
   void CheckSignature(const ParsedCertificate& signer, SignatureAlgorithm alg,
                       absl::string_view message_or_digest, bool is_digest,
                       absl::string_view signature) {
-    auto t = Clock::now();
+    const auto t = Mark();
     EVP_PKEY* key = X509_get0_pubkey(signer.certificate->x509());
     SignatureCheck check = is_digest ? VerifyDigest(key, alg, message_or_digest, signature)
                                      : VerifyMessage(key, alg, message_or_digest, signature);
-    verdict_.timing.signature += MicrosSince(t);
+    verdict_.timing.signature += Lap();
     switch (check.result) {
       case SignatureResult::kValid:
         Check("signature", CheckResult::kPassed, std::string(SignatureAlgorithmName(alg)), t);
@@ -386,6 +410,7 @@ class Engine::Run {
   Engine* engine_;
   VerifyOptions options_;
   Clock::time_point start_;
+  Clock::time_point lap_;
   Verdict verdict_;
   std::vector<std::pair<SubIndication, std::string>> failures_;
   std::string last_failed_;
@@ -502,7 +527,7 @@ absl::StatusOr<Verdict> Engine::VerifyAuthAssertion(absl::string_view nonce,
                                                     const VerifyOptions& options) {
   if (absl::Status s = CheckProfile(options); !s.ok()) return s;
   Run run(this, options);
-  auto t = Clock::now();
+  auto t = run.Mark();
   // The challenge is judged at the real time of the call, never at a
   // caller-chosen validation time.
   ChallengeOutcome outcome = challenges_->Consume(nonce, options.validation_time);
@@ -564,12 +589,15 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
     return absl::ResourceExhaustedError(
         absl::StrCat("signed content is larger than ", options_.max_content_bytes, " bytes"));
   }
-  const int64_t parse_cms_micros = MicrosSince(t);
+  const Clock::time_point parsed = Clock::now();
+  const int64_t parse_cms_micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(parsed - t).count();
 
   std::optional<Verdict> worst;
   for (size_t i = 0; i < view->signers.size(); ++i) {
     const SignerInfoView& signer = view->signers[i];
-    Run run(this, options);
+    // The CMS parse is charged just below; a later signer's laps begin now.
+    Run run(this, options, t, i == 0 ? parsed : Clock::now());
     run.verdict().timing.parse += parse_cms_micros;
     run.Check("parse_cms", CheckResult::kPassed,
               absl::StrCat(view->signers.size(), " signer(s), ", view->certificates.size(),
@@ -586,7 +614,7 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
       if (auto p = run.Parse(c, "embedded_certificate")) certs.push_back(std::move(p));
     }
     std::shared_ptr<const ParsedCertificate> leaf;
-    auto ts = Clock::now();
+    auto ts = run.Mark();
     for (const auto& c : certs) {
       bool match = signer.subject_key_id.empty()
                        ? MatchesIssuerAndSerial(*c->certificate, signer.issuer_der, signer.serial)
@@ -605,7 +633,7 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
     }
 
     // Digest of the content and the signed attributes.
-    ts = Clock::now();
+    ts = run.Mark();
     const EVP_MD* md = DigestForOid(signer.digest_oid);
     if (md == nullptr) {
       run.Check("digest", CheckResult::kFailed, "unsupported digest algorithm", ts);
