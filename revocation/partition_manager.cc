@@ -102,8 +102,7 @@ absl::StatusOr<std::unique_ptr<PartitionManager>> PartitionManager::Create(
     auto it = m->partitions_.find(md.partition_id);
     if (it == m->partitions_.end()) continue;  // no longer configured: ignored
     it->second.stored = std::make_shared<const cache::PartitionMetadata>(std::move(md));
-    absl::MutexLock lock(&m->mu_);
-    m->SetCovering(it->first, it->second.config.distribution_point, it->second.stored);
+    m->SetCovering(it->first, it->second.config.distribution_point, it->second.stored);  // mu_ held
   }
   return m;
 }
