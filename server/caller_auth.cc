@@ -75,7 +75,7 @@ void CallerAuthorizer::Reload(const v1::ServerConfig& config) {
 absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
     const grpc::ServerContextBase& context) const {
   if (!mtls_) {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);  // every call reads; only a reload writes
     return open_rights_;
   }
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
@@ -90,12 +90,12 @@ absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
 
 absl::StatusOr<CallerRights> CallerAuthorizer::IdentifyPem(const std::string& pem) const {
   if (!mtls_) {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);  // every call reads; only a reload writes
     return open_rights_;
   }
   if (pem.empty()) return absl::UnauthenticatedError("a client certificate is required");
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);
     auto it = memo_.find(pem);
     if (it != memo_.end()) return it->second;
   }
