@@ -30,7 +30,6 @@ CrlRevocationChecker::CrlRevocationChecker(const PartitionManager* partitions,
                                            OcspManager* ocsp, std::function<absl::Time()> clock,
                                            absl::Duration max_stale)
     : partitions_(partitions),
-      store_(store),
       ocsp_(ocsp),
       clock_(std::move(clock)),
       max_stale_(max_stale),

@@ -55,7 +55,6 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
                                                     bool* coming) const;
 
   const PartitionManager* partitions_;
-  const cache::RevocationStore* store_;
   OcspManager* ocsp_;
   const std::function<absl::Time()> clock_;
   const absl::Duration max_stale_;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The whole test suite: installs what is missing, runs every Bazel test twice
 # (a normal build, then under AddressSanitizer + UndefinedBehaviorSanitizer),
-# the concurrent tests under ThreadSanitizer, then each fuzzer for a short,
+# the concurrent tests under ThreadSanitizer, clang's thread-safety analysis
+# over the lock-annotated libraries, then each fuzzer for a short,
 # bounded time (fuzz/README.md), and ends with one line "N passed, N failed"
 # counted from the test XML (one result per fuzzer).
 # KENSHO_SKIP_SANITIZERS=1 runs the normal pass only; KENSHO_FUZZ_SECONDS
@@ -71,6 +72,12 @@ run_pass normal
 if [ "${KENSHO_SKIP_SANITIZERS:-0}" != 1 ]; then
   run_pass asan+ubsan --config=asan
   PASS_TARGETS="$TSAN_TARGETS" run_pass tsan --config=tsan
+  # Clang's thread-safety analysis (.bazelrc --config=tsa) over the libraries
+  # whose locks are annotated: one result, failed on any lock misuse it finds.
+  echo "=== lock analysis: clang -Wthread-safety"
+  LOCK_TARGETS=$(bazel query 'kind(cc_library, //cache/... + //revocation/... + //server/... + //verify/...)' 2>/dev/null)
+  # shellcheck disable=SC2086
+  if bazel build --config=tsa $LOCK_TARGETS; then echo "1 0 0" >>"$TOTALS"; else echo "0 1 0" >>"$TOTALS"; fi
   echo "=== fuzz pass: ${KENSHO_FUZZ_SECONDS:-15} s per fuzzer"
   fuzz/run_fuzzers.sh --seconds "${KENSHO_FUZZ_SECONDS:-15}" --totals "$TOTALS" --shared "$SHARED"
 fi
