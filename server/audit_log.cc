@@ -124,17 +124,26 @@ void AuditLog::AppendLine(const AuditRecord& r, std::string* out) {
   absl::StrAppend(&line, ",\"micros\":", r.micros, "}");
 }
 
+void AuditLog::AppendRecord(const AuditRecord& record, std::string* lines) {
+  AppendLine(record, lines);
+  lines->push_back('\n');
+}
+
 void AuditLog::Record(const AuditRecord& record) {
   // Built outside the lock, in a buffer each thread keeps.
   thread_local std::string line;
   line.clear();
-  AppendLine(record, &line);
-  line.push_back('\n');
+  AppendRecord(record, &line);
+  RecordLines(line);
+}
+
+void AuditLog::RecordLines(absl::string_view lines) {
+  if (lines.empty()) return;
   // CondVars, not Mutex::Await: a condition waiting on mu_ would make every
   // unlock evaluate it (absl's slow path), and recorders unlock constantly.
   absl::MutexLock lock(&mu_);
   while (buffer_.size() >= kMaxBufferedBytes) drained_.Wait(&mu_);
-  buffer_ += line;
+  buffer_.append(lines.data(), lines.size());
   if (buffer_.size() >= kWakeWriterAtBytes) has_work_.Signal();
 }
 

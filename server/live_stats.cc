@@ -19,17 +19,24 @@ double LiveStats::BucketUpperMicros(int bucket) {
 int LiveStats::Clamp(int seconds) { return std::max(1, std::min(seconds, kSeconds - 1)); }
 
 void LiveStats::Record(absl::Time now, int indication, absl::Duration latency) {
+  RecordMany(now, {{indication, latency}});
+}
+
+void LiveStats::RecordMany(absl::Time now,
+                           const std::vector<std::pair<int, absl::Duration>>& items) {
+  if (items.empty()) return;
   const int64_t second = absl::ToUnixSeconds(now);
-  const int bucket = BucketOf(latency);
   absl::MutexLock lock(&mu_);
   Slot& slot = slots_[static_cast<size_t>(second % kSeconds)];
   if (slot.second != second) slot = Slot{second};
-  if (indication < 0 || indication >= kIndications) {
-    ++slot.errors;
-  } else {
-    ++slot.by_indication[indication];
+  for (const auto& [indication, latency] : items) {
+    if (indication < 0 || indication >= kIndications) {
+      ++slot.errors;
+    } else {
+      ++slot.by_indication[indication];
+    }
+    ++slot.latency[BucketOf(latency)];
   }
-  ++slot.latency[bucket];
 }
 
 LiveStats::Window LiveStats::Summarize(absl::Time now, int seconds) const {

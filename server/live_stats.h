@@ -34,6 +34,8 @@ class LiveStats {
   // One answered item: a verdict (`indication` 0..3) or, with
   // `indication` < 0, an error (no verdict).
   void Record(absl::Time now, int indication, absl::Duration latency);
+  // Many answered items at once, as (indication or -1, latency): one lock.
+  void RecordMany(absl::Time now, const std::vector<std::pair<int, absl::Duration>>& items);
 
   struct Window {
     int seconds = 0;              // completed seconds summarized

@@ -20,6 +20,9 @@ constexpr const char* kMethodNames[kRpcMethods] = {
     "ValidateCertificate",  "VerifyBatch",    "VerifyStream",
 };
 
+// grpc::StatusCode::RESOURCE_EXHAUSTED, without gRPC.
+constexpr int kResourceExhaustedCode = 8;
+
 // gRPC status code names by number (grpc::StatusCode), without gRPC.
 constexpr const char* kCodeNames[ServerMetrics::kCodes] = {
     "OK",           "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",
@@ -280,6 +283,62 @@ void ServerMetrics::RecordItemError(RpcMethod method, int code, Clock::duration 
   if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
   item_errors_total_.fetch_add(1, std::memory_order_relaxed);
   live_.Record(absl::Now(), -1, absl::FromChrono(latency));
+}
+
+void ServerMetrics::ItemTally::Verdict(const v1::Verdict& verdict, Clock::duration latency) {
+  const int ind = Index(verdict.indication(), LiveStats::kIndications);
+  ++verdicts_[ind][Index(verdict.sub_indication(), kSubIndications)];
+  items_.emplace_back(ind, absl::FromChrono(latency));
+}
+
+void ServerMetrics::ItemTally::Error(int code, Clock::duration latency) {
+  if (code == kResourceExhaustedCode) ++shed_;
+  ++errors_[Index(code, kCodes)];
+  items_.emplace_back(-1, absl::FromChrono(latency));
+}
+
+void ServerMetrics::RecordTally(RpcMethod method, const ItemTally& t) {
+  if (t.items_.empty()) return;
+  PerMethod& m = methods_[static_cast<int>(method)];
+  for (int ind = 0; ind < LiveStats::kIndications; ++ind) {
+    for (int sub = 0; sub < kSubIndications; ++sub) {
+      const int64_t n = t.verdicts_[ind][sub];
+      if (n == 0) continue;
+      Cached(m.verdicts[ind][sub], verdicts_, [&] {
+        return Labels{
+            {"method", RpcMethodName(method)},
+            {"indication", v1::Indication_Name(static_cast<v1::Indication>(ind))},
+            {"sub_indication", v1::SubIndication_Name(static_cast<v1::SubIndication>(sub))}};
+      }).Increment(static_cast<double>(n));
+      by_indication_[ind].fetch_add(n, std::memory_order_relaxed);
+      by_sub_indication_[sub].fetch_add(n, std::memory_order_relaxed);
+    }
+  }
+  for (int code = 0; code < kCodes; ++code) {
+    const int64_t n = t.errors_[code];
+    if (n == 0) continue;
+    Cached(m.item_errors[code], item_errors_, [&] {
+      return Labels{{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}};
+    }).Increment(static_cast<double>(n));
+    item_errors_total_.fetch_add(n, std::memory_order_relaxed);
+  }
+  if (t.shed_ > 0) {
+    m.shed->Increment(static_cast<double>(t.shed_));
+    shed_total_.fetch_add(t.shed_, std::memory_order_relaxed);
+  }
+  if (m.item_duration != nullptr) {
+    // Histogram::Observe's bucketing (first boundary >= the value), summed.
+    const auto& bounds = RpcBuckets();
+    std::vector<double> increments(bounds.size() + 1, 0.0);
+    double sum = 0;
+    for (const auto& item : t.items_) {
+      const double s = absl::ToDoubleSeconds(item.second);
+      increments[std::lower_bound(bounds.begin(), bounds.end(), s) - bounds.begin()] += 1;
+      sum += s;
+    }
+    m.item_duration->ObserveMultiple(increments, sum);
+  }
+  live_.RecordMany(absl::Now(), t.items_);
 }
 
 void ServerMetrics::RecordShed(RpcMethod method) {

@@ -49,6 +49,44 @@ TEST(ServerMetricsTest, CallsVerdictsAndShedAppearWithBoundedLabels) {
   EXPECT_EQ(t.in_flight, 0);
 }
 
+// A batch task's tally records exactly what recording each item would.
+TEST(ServerMetricsTest, TallyRecordsWhatEachItemWould) {
+  const absl::Time t0 = absl::FromUnixSeconds(1700000000);
+  ServerMetrics one_by_one(t0, "1");
+  ServerMetrics tallied(t0, "1");
+  ServerMetrics::ItemTally tally;
+  v1::Verdict passed;
+  passed.set_indication(v1::TOTAL_PASSED);
+  v1::Verdict revoked;
+  revoked.set_indication(v1::TOTAL_FAILED);
+  revoked.set_sub_indication(v1::REVOKED);
+  // Latencies that are exact in binary, so histogram sums agree to the bit.
+  for (int i = 0; i < 5; ++i) {
+    const auto latency = std::chrono::microseconds(1 << (6 + 2 * i));
+    const v1::Verdict& v = i % 2 ? revoked : passed;
+    one_by_one.RecordVerdict(RpcMethod::kVerifyBatch, v, latency);
+    tally.Verdict(v, latency);
+  }
+  one_by_one.RecordItemError(RpcMethod::kVerifyBatch, 3, std::chrono::microseconds(64));
+  tally.Error(3, std::chrono::microseconds(64));
+  one_by_one.RecordItemError(RpcMethod::kVerifyBatch, 8, std::chrono::microseconds(128));
+  one_by_one.RecordShed(RpcMethod::kVerifyBatch);  // as CallMetrics::Item does for code 8
+  tally.Error(8, std::chrono::microseconds(128));
+  tallied.RecordTally(RpcMethod::kVerifyBatch, tally);
+
+  EXPECT_EQ(tallied.ScrapeText(), one_by_one.ScrapeText());
+  const ServerMetrics::Totals a = one_by_one.totals(), b = tallied.totals();
+  EXPECT_EQ(b.verdicts, 5);
+  EXPECT_EQ(b.verdicts, a.verdicts);
+  EXPECT_EQ(b.item_errors, a.item_errors);
+  EXPECT_EQ(b.shed, a.shed);
+  EXPECT_EQ(b.by_indication, a.by_indication);
+  EXPECT_EQ(b.by_sub_indication, a.by_sub_indication);
+  const absl::Time now = absl::Now() + absl::Seconds(1);
+  EXPECT_EQ(tallied.live().Summarize(now, 5).verdicts, one_by_one.live().Summarize(now, 5).verdicts);
+  EXPECT_EQ(tallied.live().Summarize(now, 5).errors, 2);
+}
+
 TEST(ServerMetricsTest, RevocationAttemptsCountErrorsByKind) {
   ServerMetrics metrics(absl::Now(), "1");
   metrics.RecordRevocationAttempt({"sign-a", "fetch", absl::UnavailableError("down"), {}});

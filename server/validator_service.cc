@@ -59,6 +59,9 @@ struct CallMetrics {
   }
   MetricsClock::time_point Now() const { return MetricsClock::now(); }
   void Audit(int code, const v1::Verdict* v, MetricsClock::time_point since) const {
+    audit->Record(AuditOf(code, v, since));
+  }
+  AuditRecord AuditOf(int code, const v1::Verdict* v, MetricsClock::time_point since) const {
     AuditRecord record;
     record.time = absl::Now();
     record.caller = caller;
@@ -73,7 +76,7 @@ struct CallMetrics {
     }
     record.micros = std::chrono::duration_cast<std::chrono::microseconds>(MetricsClock::now() - since)
                         .count();
-    audit->Record(record);
+    return record;
   }
 
   ServerMetrics* metrics;
@@ -81,6 +84,35 @@ struct CallMetrics {
   RpcMethod method;
   MetricsClock::time_point began;
   std::string caller;  // the configured name, once identified
+};
+
+// A batch task's items: metrics and audit lines collected as they are
+// answered and recorded together by Flush (see ServerMetrics::ItemTally).
+class ItemBatch {
+ public:
+  explicit ItemBatch(const CallMetrics& call) : call_(call) {}
+  void Add(const v1::VerifyResponse& r) {
+    const MetricsClock::time_point now = MetricsClock::now();
+    const v1::Verdict* v = r.has_verdict() ? &r.verdict() : nullptr;
+    const int code = v != nullptr ? 0 : r.error().code();
+    if (call_.audit) AuditLog::AppendRecord(call_.AuditOf(code, v, call_.began), &audit_lines_);
+    if (call_.metrics) {
+      if (v != nullptr) {
+        tally_.Verdict(*v, now - call_.began);
+      } else {
+        tally_.Error(code, now - call_.began);
+      }
+    }
+  }
+  void Flush() {
+    if (call_.audit) call_.audit->RecordLines(audit_lines_);
+    if (call_.metrics) call_.metrics->RecordTally(call_.method, tally_);
+  }
+
+ private:
+  const CallMetrics& call_;
+  std::string audit_lines_;
+  ServerMetrics::ItemTally tally_;
 };
 
 void CountVerdict(const CallMetrics& call, const v1::Verdict& v) { call.Verdict(v); }
@@ -143,15 +175,23 @@ class BatchCall : public std::enable_shared_from_this<BatchCall> {
   }
 
  private:
+  // This task's items are counted and audited together at its end: one
+  // update of each shared counter and one audit-log append per task, not
+  // per item (per item they cost ~2 µs of a ~29 µs document, mostly two
+  // threads trading the counters' cache lines).
   void Work(ValidatorHandler* handler) {
+    ItemBatch items(call_);
+    int done = 0;
     while (true) {
       const int i = next_.fetch_add(1);
-      if (i >= n_) return;
+      if (i >= n_) break;
       v1::VerifyResponse* r = response_->mutable_items(i);
       handler->VerifyItem(request_->items(i), subject_allowed_, r);
-      call_.Item(*r, call_.began);
-      Done();
+      items.Add(*r);
+      ++done;
     }
+    items.Flush();
+    Done(done);
   }
   void Shed() {
     while (true) {
@@ -162,11 +202,12 @@ class BatchCall : public std::enable_shared_from_this<BatchCall> {
       r->mutable_error()->set_code(static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
       r->mutable_error()->set_message("server overloaded; retry later");
       call_.Item(*r, call_.began);
-      Done();
+      Done(1);
     }
   }
-  void Done() {
-    if (left_.fetch_sub(1) == 1) {
+  // `count` more items answered; the one that answers the last finishes.
+  void Done(int count) {
+    if (count > 0 && left_.fetch_sub(count) == count) {
       call_.End(grpc::StatusCode::OK);
       reactor_->Finish(grpc::Status::OK);  // request/response die after this
     }

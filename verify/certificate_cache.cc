@@ -15,11 +15,11 @@ absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
     absl::ReaderMutexLock lock(&shard.mu);
     auto it = shard.map.find(key);
     if (it != shard.map.end() && it->second->certificate->der() == der) {
-      hits_.fetch_add(1, std::memory_order_relaxed);
+      shard.hits.fetch_add(1, std::memory_order_relaxed);
       return it->second;
     }
   }
-  misses_.fetch_add(1, std::memory_order_relaxed);
+  shard.misses.fetch_add(1, std::memory_order_relaxed);
   // Parse outside the lock: it is the expensive part.
   auto cert = Certificate::ParseDer(der);
   if (!cert.ok()) return cert.status();
@@ -43,6 +43,18 @@ absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
     shard.order.pop_front();
   }
   return result;
+}
+
+int64_t CertificateCache::hits() const {
+  int64_t n = 0;
+  for (const Shard& s : shards_) n += s.hits.load(std::memory_order_relaxed);
+  return n;
+}
+
+int64_t CertificateCache::misses() const {
+  int64_t n = 0;
+  for (const Shard& s : shards_) n += s.misses.load(std::memory_order_relaxed);
+  return n;
 }
 
 size_t CertificateCache::size() const {

@@ -34,8 +34,8 @@ class CertificateCache {
 
   size_t size() const;
   size_t capacity() const { return capacity_; }
-  int64_t hits() const { return hits_.load(std::memory_order_relaxed); }
-  int64_t misses() const { return misses_.load(std::memory_order_relaxed); }
+  int64_t hits() const;
+  int64_t misses() const;
 
  private:
   static constexpr size_t kShards = 16;
@@ -44,13 +44,15 @@ class CertificateCache {
     std::unordered_map<uint64_t, std::shared_ptr<const ParsedCertificate>> map
         ABSL_GUARDED_BY(mu);
     std::deque<uint64_t> order ABSL_GUARDED_BY(mu);
+    // Counted per shard, not in one shared word: two threads verifying
+    // would otherwise bounce that cache line on every look-up.
+    std::atomic<int64_t> hits{0};
+    std::atomic<int64_t> misses{0};
   };
 
   const size_t capacity_;
   const size_t per_shard_;
   std::array<Shard, kShards> shards_;
-  std::atomic<int64_t> hits_{0};
-  std::atomic<int64_t> misses_{0};
 };
 
 }  // namespace kensho::verify
