@@ -16,7 +16,7 @@
 namespace kensho::server {
 namespace {
 
-// The writer is woken when this much waits; past kMaxBuffered recording
+// The writer is woken when this much waits; past kMaxBufferedBytes recording
 // threads wait for it (backpressure: memory stays bounded, nothing is lost).
 constexpr size_t kWakeWriterAtBytes = 256 << 10;
 constexpr size_t kMaxBufferedBytes = 4 << 20;
