@@ -18,7 +18,7 @@ if [ -d "$SHARED" ]; then TEST_ENV=(--test_env=KENSHO_SHARED="$SHARED"); fi
 
 TARGETS=$(bazel query 'tests(//...) except attr(tags, manual, tests(//...))' 2>/dev/null)
 # The concurrent parts, for the ThreadSanitizer pass.
-TSAN_TARGETS="//verify:challenge_store_test //server:worker_pool_test //tests:workload_e2e_test //cache:revocation_store_test"
+TSAN_TARGETS="//verify:challenge_store_test //server:worker_pool_test //tests:workload_e2e_test //tests:server_e2e_test //cache:revocation_store_test"
 TOTALS=$(mktemp)
 trap 'rm -f "$TOTALS"' EXIT
 
