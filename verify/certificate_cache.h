@@ -39,6 +39,7 @@ class CertificateCache {
 
  private:
   static constexpr size_t kShards = 16;
+  static constexpr size_t kKeyTailBytes = 64;
   struct Shard {
     mutable absl::Mutex mu;
     std::unordered_map<uint64_t, std::shared_ptr<const ParsedCertificate>> map

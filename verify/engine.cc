@@ -421,7 +421,9 @@ std::shared_ptr<const LifecycleMemo> Engine::Lifecycle(const ParsedCertificate& 
                                                       absl::Time at) {
   const Certificate& cert = *leaf.certificate;
   const absl::CivilDay day = jpki::JstDay(at);
-  std::string key = cert.sha256();
+  std::string key;
+  key.reserve(64);  // one allocation
+  key = cert.sha256();
   absl::StrAppend(&key, "|", static_cast<int>(use), "|", static_cast<int>(kind), "|",
                   static_cast<int64_t>(day - absl::CivilDay(1970, 1, 1)));
   {

@@ -64,7 +64,10 @@ std::string WeakKeyReason(X509* cert) {
 std::string CacheKey(const ParsedCertificate& leaf,
                      const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
                      const TrustProfile& profile, const PolicyInputs& policy) {
-  std::string key = leaf.certificate->sha256();
+  std::string key;
+  // One allocation for the usual key (no intermediates, no policy).
+  key.reserve(48 + profile.name.size() + 33 * intermediates.size());
+  key = leaf.certificate->sha256();
   absl::StrAppend(&key, "|", profile.name);
   for (const auto& i : intermediates) absl::StrAppend(&key, "|", i->certificate->sha256());
   if (!policy.empty()) {
