@@ -224,7 +224,9 @@ class Engine::Run {
       return;
     }
     bool cached = false;
-    PathResult path = engine_->paths_.Validate(leaf, extra, *profile, options_.policy, &cached);
+    const std::shared_ptr<const PathResult> found =
+        engine_->paths_.Validate(leaf, extra, *profile, options_.policy, &cached);
+    const PathResult& path = *found;
     verdict_.timing.path += Lap();
 
     // The other JPKI certificate presented for this job: say so, rather than
@@ -239,7 +241,7 @@ class Engine::Run {
         if (genuine) break;
         if (&other == profile) continue;
         bool c2 = false;
-        genuine = engine_->paths_.Validate(leaf, extra, other, {}, &c2).status == PathStatus::kOk;
+        genuine = engine_->paths_.Validate(leaf, extra, other, {}, &c2)->status == PathStatus::kOk;
       }
       if (genuine) {
         Check("certificate_kind", CheckResult::kFailed,

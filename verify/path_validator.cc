@@ -103,7 +103,7 @@ int64_t PathValidator::cache_size() const {
   return static_cast<int64_t>(cache_.size());
 }
 
-PathResult PathValidator::Validate(
+std::shared_ptr<const PathResult> PathValidator::Validate(
     const ParsedCertificate& leaf,
     const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
     const TrustProfile& profile, const PolicyInputs& policy, bool* cached) {
@@ -113,8 +113,8 @@ PathResult PathValidator::Validate(
     if (s->profile == &profile) store = s.get();
   }
   if (store == nullptr) {
-    PathResult r;
-    r.detail = absl::StrCat("trust profile '", profile.name, "' is not loaded");
+    auto r = std::make_shared<PathResult>();
+    r->detail = absl::StrCat("trust profile '", profile.name, "' is not loaded");
     return r;
   }
   std::string key = CacheKey(leaf, intermediates, profile, policy);
@@ -126,8 +126,8 @@ PathResult PathValidator::Validate(
       return it->second;
     }
   }
-  PathResult result = Compute(leaf, intermediates, *store, policy);
-  if (result.status == PathStatus::kOk && cache_capacity_ > 0) {
+  auto result = std::make_shared<const PathResult>(Compute(leaf, intermediates, *store, policy));
+  if (result->status == PathStatus::kOk && cache_capacity_ > 0) {
     absl::MutexLock lock(&mu_);
     // Bounded: when full, start over. Entries are cheap to recompute and a
     // simple reset cannot grow without bound under adversarial keys.

@@ -58,8 +58,10 @@ class PathValidator {
   PathValidator(std::shared_ptr<const TrustStore> trust, size_t cache_capacity);
   ~PathValidator();
 
-  // `cached` is set when the result came from the cache.
-  PathResult Validate(const ParsedCertificate& leaf,
+  // `cached` is set when the result came from the cache. Shared, not
+  // copied: a copy wrote the reference count of the issuing CA's certificate
+  // (the same for every document from that CA) on every verification.
+  std::shared_ptr<const PathResult> Validate(const ParsedCertificate& leaf,
                       const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
                       const TrustProfile& profile, const PolicyInputs& policy, bool* cached);
 
@@ -76,7 +78,7 @@ class PathValidator {
   std::vector<std::unique_ptr<ProfileStore>> stores_;  // parallel to trust_->profiles()
   const size_t cache_capacity_;
   mutable absl::Mutex mu_;
-  std::unordered_map<std::string, PathResult> cache_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::shared_ptr<const PathResult>> cache_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kensho::verify
