@@ -25,6 +25,7 @@ if [ "${1:-}" = stop ]; then stop; echo "kensho stopped"; exit 0; fi
 bazel build //server:kensho //tools/kensho_cli //tools/jpki_sim
 stop
 mkdir -p "$DATA"
+: >"$LOG"  # exists before the wait below reads it (the background redirect may come later)
 nohup ./bazel-bin/server/kensho --demo --data_dir="$DATA" --listen="$LISTEN" \
   --metrics_listen="$METRICS" >"$LOG" 2>&1 &
 echo $! >"$PIDFILE"
