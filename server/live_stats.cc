@@ -18,25 +18,32 @@ double LiveStats::BucketUpperMicros(int bucket) {
 
 int LiveStats::Clamp(int seconds) { return std::max(1, std::min(seconds, kSeconds - 1)); }
 
+void LiveStats::Slot::Add(int indication, absl::Duration took) {
+  if (indication < 0 || indication >= kIndications) {
+    ++errors;
+  } else {
+    ++by_indication[indication];
+  }
+  ++latency[BucketOf(took)];
+}
+
+LiveStats::Slot& LiveStats::SlotFor(int64_t second) {
+  Slot& slot = slots_[static_cast<size_t>(second % kSeconds)];
+  if (slot.second != second) slot = Slot{second};
+  return slot;
+}
+
 void LiveStats::Record(absl::Time now, int indication, absl::Duration latency) {
-  RecordMany(now, {{indication, latency}});
+  absl::MutexLock lock(&mu_);
+  SlotFor(absl::ToUnixSeconds(now)).Add(indication, latency);
 }
 
 void LiveStats::RecordMany(absl::Time now,
                            const std::vector<std::pair<int, absl::Duration>>& items) {
   if (items.empty()) return;
-  const int64_t second = absl::ToUnixSeconds(now);
   absl::MutexLock lock(&mu_);
-  Slot& slot = slots_[static_cast<size_t>(second % kSeconds)];
-  if (slot.second != second) slot = Slot{second};
-  for (const auto& [indication, latency] : items) {
-    if (indication < 0 || indication >= kIndications) {
-      ++slot.errors;
-    } else {
-      ++slot.by_indication[indication];
-    }
-    ++slot.latency[BucketOf(latency)];
-  }
+  Slot& slot = SlotFor(absl::ToUnixSeconds(now));
+  for (const auto& [indication, latency] : items) slot.Add(indication, latency);
 }
 
 LiveStats::Window LiveStats::Summarize(absl::Time now, int seconds) const {

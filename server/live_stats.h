@@ -63,8 +63,11 @@ class LiveStats {
     int64_t errors = 0;
     std::array<int64_t, kIndications> by_indication{};
     std::array<uint32_t, kBuckets> latency{};
+    void Add(int indication, absl::Duration took);
   };
   static int Clamp(int seconds);
+  // The slot for `second`, reset if it held an older one.
+  Slot& SlotFor(int64_t second) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   std::array<Slot, kSeconds> slots_ ABSL_GUARDED_BY(mu_);

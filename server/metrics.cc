@@ -257,31 +257,44 @@ void ServerMetrics::EndCall(RpcMethod method, Clock::time_point began, int code)
   calls_total_.fetch_add(1, std::memory_order_relaxed);
 }
 
-void ServerMetrics::RecordVerdict(RpcMethod method, const v1::Verdict& verdict,
-                                  Clock::duration latency) {
-  PerMethod& m = methods_[static_cast<int>(method)];
-  const int ind = Index(verdict.indication(), LiveStats::kIndications);
-  const int sub = Index(verdict.sub_indication(), kSubIndications);
-  Cached(m.verdicts[ind][sub], verdicts_, [&] {
+void ServerMetrics::CountVerdicts(RpcMethod method, int ind, int sub, int64_t n) {
+  Cached(methods_[static_cast<int>(method)].verdicts[ind][sub], verdicts_, [&] {
     return Labels{
         {"method", RpcMethodName(method)},
         {"indication", v1::Indication_Name(static_cast<v1::Indication>(ind))},
         {"sub_indication", v1::SubIndication_Name(static_cast<v1::SubIndication>(sub))}};
-  }).Increment();
+  }).Increment(static_cast<double>(n));
+  by_indication_[ind].fetch_add(n, std::memory_order_relaxed);
+  by_sub_indication_[sub].fetch_add(n, std::memory_order_relaxed);
+}
+
+void ServerMetrics::CountItemErrors(RpcMethod method, int code, int64_t n) {
+  Cached(methods_[static_cast<int>(method)].item_errors[code], item_errors_, [&] {
+    return Labels{{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}};
+  }).Increment(static_cast<double>(n));
+  item_errors_total_.fetch_add(n, std::memory_order_relaxed);
+  // An item refused for want of capacity is shed load, whichever path refused it.
+  if (code == kResourceExhaustedCode) CountShed(method, n);
+}
+
+void ServerMetrics::CountShed(RpcMethod method, int64_t n) {
+  methods_[static_cast<int>(method)].shed->Increment(static_cast<double>(n));
+  shed_total_.fetch_add(n, std::memory_order_relaxed);
+}
+
+void ServerMetrics::RecordVerdict(RpcMethod method, const v1::Verdict& verdict,
+                                  Clock::duration latency) {
+  PerMethod& m = methods_[static_cast<int>(method)];
+  const int ind = Index(verdict.indication(), LiveStats::kIndications);
+  CountVerdicts(method, ind, Index(verdict.sub_indication(), kSubIndications), 1);
   if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
-  by_indication_[ind].fetch_add(1, std::memory_order_relaxed);
-  by_sub_indication_[sub].fetch_add(1, std::memory_order_relaxed);
   live_.Record(absl::Now(), ind, absl::FromChrono(latency));
 }
 
 void ServerMetrics::RecordItemError(RpcMethod method, int code, Clock::duration latency) {
   PerMethod& m = methods_[static_cast<int>(method)];
-  code = Index(code, kCodes);
-  Cached(m.item_errors[code], item_errors_, [&] {
-    return Labels{{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}};
-  }).Increment();
+  CountItemErrors(method, Index(code, kCodes), 1);
   if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
-  item_errors_total_.fetch_add(1, std::memory_order_relaxed);
   live_.Record(absl::Now(), -1, absl::FromChrono(latency));
 }
 
@@ -292,7 +305,6 @@ void ServerMetrics::ItemTally::Verdict(const v1::Verdict& verdict, Clock::durati
 }
 
 void ServerMetrics::ItemTally::Error(int code, Clock::duration latency) {
-  if (code == kResourceExhaustedCode) ++shed_;
   ++errors_[Index(code, kCodes)];
   items_.emplace_back(-1, absl::FromChrono(latency));
 }
@@ -302,29 +314,11 @@ void ServerMetrics::RecordTally(RpcMethod method, const ItemTally& t) {
   PerMethod& m = methods_[static_cast<int>(method)];
   for (int ind = 0; ind < LiveStats::kIndications; ++ind) {
     for (int sub = 0; sub < kSubIndications; ++sub) {
-      const int64_t n = t.verdicts_[ind][sub];
-      if (n == 0) continue;
-      Cached(m.verdicts[ind][sub], verdicts_, [&] {
-        return Labels{
-            {"method", RpcMethodName(method)},
-            {"indication", v1::Indication_Name(static_cast<v1::Indication>(ind))},
-            {"sub_indication", v1::SubIndication_Name(static_cast<v1::SubIndication>(sub))}};
-      }).Increment(static_cast<double>(n));
-      by_indication_[ind].fetch_add(n, std::memory_order_relaxed);
-      by_sub_indication_[sub].fetch_add(n, std::memory_order_relaxed);
+      if (t.verdicts_[ind][sub] > 0) CountVerdicts(method, ind, sub, t.verdicts_[ind][sub]);
     }
   }
   for (int code = 0; code < kCodes; ++code) {
-    const int64_t n = t.errors_[code];
-    if (n == 0) continue;
-    Cached(m.item_errors[code], item_errors_, [&] {
-      return Labels{{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}};
-    }).Increment(static_cast<double>(n));
-    item_errors_total_.fetch_add(n, std::memory_order_relaxed);
-  }
-  if (t.shed_ > 0) {
-    m.shed->Increment(static_cast<double>(t.shed_));
-    shed_total_.fetch_add(t.shed_, std::memory_order_relaxed);
+    if (t.errors_[code] > 0) CountItemErrors(method, code, t.errors_[code]);
   }
   if (m.item_duration != nullptr) {
     // Histogram::Observe's bucketing (first boundary >= the value), summed.
@@ -341,10 +335,7 @@ void ServerMetrics::RecordTally(RpcMethod method, const ItemTally& t) {
   live_.RecordMany(absl::Now(), t.items_);
 }
 
-void ServerMetrics::RecordShed(RpcMethod method) {
-  methods_[static_cast<int>(method)].shed->Increment();
-  shed_total_.fetch_add(1, std::memory_order_relaxed);
-}
+void ServerMetrics::RecordShed(RpcMethod method) { CountShed(method, 1); }
 
 void ServerMetrics::SetServing(bool serving) {
   serving_.store(serving, std::memory_order_relaxed);

@@ -91,9 +91,10 @@ class ServerMetrics {
   void EndCall(RpcMethod method, Clock::time_point began, int code);
   // A verdict answered `latency` after its call or item began.
   void RecordVerdict(RpcMethod method, const v1::Verdict& verdict, Clock::duration latency);
-  // A batch/stream item answered with an ItemError.
+  // A batch/stream item answered with an ItemError (RESOURCE_EXHAUSTED also
+  // counts as shed).
   void RecordItemError(RpcMethod method, int code, Clock::duration latency);
-  // One call or item refused with RESOURCE_EXHAUSTED by kensho itself.
+  // One call refused with RESOURCE_EXHAUSTED by kensho itself.
   void RecordShed(RpcMethod method);
 
   // ---- other events
@@ -138,7 +139,6 @@ class ServerMetrics {
     friend class ServerMetrics;
     std::array<std::array<int64_t, kSubIndications>, LiveStats::kIndications> verdicts_{};
     std::array<int64_t, kCodes> errors_{};
-    int64_t shed_ = 0;
     std::vector<std::pair<int, absl::Duration>> items_;  // (indication or -1, latency)
   };
   void RecordTally(RpcMethod method, const ItemTally& tally);
@@ -147,6 +147,11 @@ class ServerMetrics {
   class StateCollector;
 
   static int Index(int value, int size) { return value >= 0 && value < size ? value : 0; }
+  // The counters RecordVerdict/RecordItemError/RecordShed and RecordTally
+  // share; `ind`, `sub` and `code` already in range.
+  void CountVerdicts(RpcMethod method, int ind, int sub, int64_t n);
+  void CountItemErrors(RpcMethod method, int code, int64_t n);
+  void CountShed(RpcMethod method, int64_t n);
 
   const absl::Time started_at_;
   const std::shared_ptr<prometheus::Registry> registry_;

@@ -20,7 +20,7 @@ TEST(ServerMetricsTest, CallsVerdictsAndShedAppearWithBoundedLabels) {
   verdict.set_sub_indication(v1::EXPIRED);
   metrics.RecordVerdict(RpcMethod::kValidateCertificate, verdict, std::chrono::microseconds(300));
   metrics.EndCall(RpcMethod::kValidateCertificate, began, 0);
-  metrics.RecordShed(RpcMethod::kVerifyStream);
+  // An item refused with RESOURCE_EXHAUSTED is an item error and shed load.
   metrics.RecordItemError(RpcMethod::kVerifyStream, 8, std::chrono::microseconds(5));
   // Out-of-range values land on the UNSPECIFIED / OK children, never new labels.
   verdict.set_indication(static_cast<v1::Indication>(99));
@@ -70,7 +70,6 @@ TEST(ServerMetricsTest, TallyRecordsWhatEachItemWould) {
   one_by_one.RecordItemError(RpcMethod::kVerifyBatch, 3, std::chrono::microseconds(64));
   tally.Error(3, std::chrono::microseconds(64));
   one_by_one.RecordItemError(RpcMethod::kVerifyBatch, 8, std::chrono::microseconds(128));
-  one_by_one.RecordShed(RpcMethod::kVerifyBatch);  // as CallMetrics::Item does for code 8
   tally.Error(8, std::chrono::microseconds(128));
   tallied.RecordTally(RpcMethod::kVerifyBatch, tally);
 

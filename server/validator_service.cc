@@ -51,9 +51,6 @@ struct CallMetrics {
     if (r.has_verdict()) {
       metrics->RecordVerdict(method, r.verdict(), MetricsClock::now() - item_began);
     } else {
-      if (r.error().code() == static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED)) {
-        metrics->RecordShed(method);
-      }
       metrics->RecordItemError(method, r.error().code(), MetricsClock::now() - item_began);
     }
   }
