@@ -134,8 +134,8 @@ int Severity(const Verdict& v) {
 class Engine::Run {
  public:
   Run(Engine* engine, const VerifyOptions& options)
-      : Run(engine, options, Clock::now(), Clock::time_point()) {
-    lap_ = start_;
+      : engine_(engine), options_(options), start_(Clock::now()), lap_(start_) {
+    verdict_.validation_time = options.validation_time;
   }
   // `start`: when this verification began (shared by a message's signers);
   // `lap`: where its first lap begins.
