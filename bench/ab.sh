@@ -43,19 +43,11 @@ for t in bench/loadgen tools/jpki_sim/jpki_sim; do
 done
 
 tmp="$(mktemp -d /tmp/kensho-ab.XXXXXX)"
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
+# shellcheck source=bench/server_lib.sh
+. bench/server_lib.sh
 cleanup() {
   local rc=$?
-  stop_server
+  kensho_stop
   if [ "$keep" = 0 ]; then rm -rf "$tmp"; else echo "ab: kept $tmp" >&2; fi
   exit $rc
 }
@@ -63,16 +55,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-pool="${KENSHO_KEY_POOL:-$HOME/.cache/kensho-keypool}"
-mkdir -p "$pool"
 world="$tmp/world"
-"$bin/tools/jpki_sim/jpki_sim" --out="$world" --people=100 --seed=1 --key_pool="$pool" \
-  >"$tmp/sim.txt" 2>&1 || { cat "$tmp/sim.txt" >&2; exit 1; }
-cat >"$tmp/kensho.textproto" <<EOF
-trust_profiles { name: "jpki-sign" anchor_files: "$world/trust/jpki-sign.pem" }
-trust_profiles { name: "jpki-auth" anchor_files: "$world/trust/jpki-auth.pem" }
-revocation { crl_dir: "$world/crl" }
-EOF
+kensho_world "$world" "$tmp/kensho.textproto" crls || exit 1
 
 declare -A shape=(
   [batch]="--concurrency=4 --batch_size=100"
@@ -87,29 +71,19 @@ results="$tmp/results.txt"
 run_server() {  # label binary round
   local label="$1" server="$2" round="$3"
   rm -rf "$tmp/data"
-  "$server" --config="$tmp/kensho.textproto" --listen=127.0.0.1:0 --data_dir="$tmp/data" \
-    >"$tmp/server.out" 2>"$tmp/server.err" &
-  server_pid=$!
-  local addr=""
-  for _ in $(seq 1 150); do
-    addr="$(sed -n 's/^kensho listening on //p' "$tmp/server.out" | head -1)"
-    [ -n "$addr" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  [ -n "$addr" ] || { echo "ab: $label did not start" >&2; exit 1; }
+  kensho_start "$server" "$tmp/kensho.textproto" "$tmp/data" || { echo "ab: $label did not start" >&2; exit 1; }
   "$bin/bench/loadgen" --target="$addr" --workload="$world" --mode=unary --concurrency=8 \
     --duration=1 --quiet "${filter[@]}" >/dev/null 2>&1
   local mode
   for mode in ${modes//,/ }; do
     [ -n "${shape[$mode]:-}" ] || { echo "ab: unknown mode $mode" >&2; exit 2; }
     local before after
-    before="$(sed 's/^.*) //' "/proc/$server_pid/stat" | awk '{print $12 + $13}')"
+    before="$(kensho_cpu_ticks)"
     # shellcheck disable=SC2086
     "$bin/bench/loadgen" --target="$addr" --workload="$world" --mode="$mode" ${shape[$mode]} \
       --duration="$duration" --quiet "${filter[@]}" --json="$tmp/run.json" >/dev/null 2>"$tmp/lg.err" \
       || { cat "$tmp/lg.err" >&2; exit 1; }
-    after="$(sed 's/^.*) //' "/proc/$server_pid/stat" | awk '{print $12 + $13}')"
+    after="$(kensho_cpu_ticks)"
     /usr/bin/python3 - "$tmp/run.json" "$((after - before))" "$tck" "$label" "$round" "$mode" \
       >>"$results" <<'PY'
 import json, sys
@@ -121,7 +95,7 @@ print(sys.argv[4], sys.argv[5], sys.argv[6], f"{ticks / tck * 1e6 / j['verdicts'
 PY
     echo "ab: round $round $label $(tail -1 "$results" | awk '{print $3, $4}') us/doc" >&2
   done
-  stop_server
+  kensho_stop
 }
 
 for round in $(seq 1 "$rounds"); do

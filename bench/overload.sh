@@ -45,26 +45,13 @@ done
 tmp="$(mktemp -d /tmp/kensho-overload.XXXXXX)"
 [ -n "$out" ] || out="$tmp/out"
 mkdir -p "$out"
-server_pid=""
+# shellcheck source=bench/server_lib.sh
+. bench/server_lib.sh
 sampler_pid=""
-
-stop_server() {
-  if [ -n "$sampler_pid" ]; then kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; fi
-  sampler_pid=""
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$server_pid" 2>/dev/null; then kill -KILL "$server_pid" 2>/dev/null || true; fi
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
 cleanup() {
   local rc=$?
-  stop_server
+  if [ -n "$sampler_pid" ]; then kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; fi
+  kensho_stop
   if [ "$keep" = 0 ]; then
     if [ "$out" = "$tmp/out" ]; then
       find "$tmp" -mindepth 1 -maxdepth 1 ! -name out -exec rm -rf {} + 2>/dev/null || true
@@ -87,26 +74,9 @@ if [ "$build" = 1 ]; then
   }
 fi
 bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
-pool="${KENSHO_KEY_POOL:-$HOME/.cache/kensho-keypool}"
-mkdir -p "$pool"
 world="$tmp/world"
-"$bin/tools/jpki_sim/jpki_sim" --out="$world" --people=100 --seed=1 --key_pool="$pool" \
-  >"$tmp/sim.txt" 2>&1 || { cat "$tmp/sim.txt" >&2; exit 1; }
-cat >"$tmp/kensho.textproto" <<EOF
-trust_profiles { name: "jpki-sign" anchor_files: "$world/trust/jpki-sign.pem" }
-trust_profiles { name: "jpki-auth" anchor_files: "$world/trust/jpki-auth.pem" }
-EOF
-"$bin/server/kensho" --config="$tmp/kensho.textproto" --listen=127.0.0.1:0 \
-  --data_dir="$tmp/data" >"$tmp/server.out" 2>"$tmp/server.err" &
-server_pid=$!
-addr=""
-for _ in $(seq 1 150); do
-  addr="$(sed -n 's/^kensho listening on //p' "$tmp/server.out" | head -1)"
-  [ -n "$addr" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { log "server exited: $(cat "$tmp/server.err")"; exit 1; }
-  sleep 0.1
-done
-[ -n "$addr" ] || { log "server did not print its address"; exit 1; }
+kensho_world "$world" "$tmp/kensho.textproto" || exit 1
+kensho_start "$bin/server/kensho" "$tmp/kensho.textproto" "$tmp/data" || exit 1
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status"; }
 cpu_s() { sed 's/^.*) //' "/proc/$server_pid/stat" | awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($12 + $13) / t}'; }
