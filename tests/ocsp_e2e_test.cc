@@ -79,6 +79,18 @@ World MakeWorld(const std::string& name) {
   return w;
 }
 
+// ValidateCertificate for the world's certificate `cert` under `mode`.
+v1::Verdict Validate(v1::Validator::Stub* stub, const std::string& world, const JsonValue& cert,
+                     v1::RevocationMode mode) {
+  grpc::ClientContext ctx;
+  v1::ValidateCertificateRequest req;
+  req.set_certificate(ReadFile(world + "/" + Str(cert, "file")));
+  req.mutable_policy()->set_revocation_mode(mode);
+  v1::Verdict verdict;
+  EXPECT_TRUE(stub->ValidateCertificate(&ctx, req, &verdict).ok());
+  return verdict;
+}
+
 void WriteOcspOnlyConfig(const std::string& path, const std::string& world, int port,
                          bool nonce = false) {
   std::ofstream(path) << "trust_profiles { name: \"jpki-sign\" anchor_files: \"" << world
@@ -131,13 +143,7 @@ TEST(OcspE2ETest, PreferOcspAnswersFromARealResponder) {
       grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
 
   auto validate = [&](const JsonValue& cert) {
-    grpc::ClientContext ctx;
-    v1::ValidateCertificateRequest req;
-    req.set_certificate(ReadFile(world + "/" + Str(cert, "file")));
-    req.mutable_policy()->set_revocation_mode(v1::REVOCATION_MODE_PREFER_OCSP);
-    v1::Verdict verdict;
-    EXPECT_TRUE(stub->ValidateCertificate(&ctx, req, &verdict).ok());
-    return verdict;
+    return Validate(stub.get(), world, cert, v1::REVOCATION_MODE_PREFER_OCSP);
   };
   // The first answer cannot wait for the network: UNKNOWN (soft-fail) while
   // the query runs in the background; then the OCSP answer.
@@ -217,13 +223,7 @@ http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
   auto stub = v1::Validator::NewStub(
       grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
   auto validate = [&](const JsonValue& cert) {
-    grpc::ClientContext ctx;
-    v1::ValidateCertificateRequest req;
-    req.set_certificate(ReadFile(w.dir + "/" + Str(cert, "file")));
-    req.mutable_policy()->set_revocation_mode(v1::REVOCATION_MODE_HARD_FAIL);
-    v1::Verdict verdict;
-    EXPECT_TRUE(stub->ValidateCertificate(&ctx, req, &verdict).ok());
-    return verdict;
+    return Validate(stub.get(), w.dir, cert, v1::REVOCATION_MODE_HARD_FAIL);
   };
 
   // Query queued: TRY_LATER.
