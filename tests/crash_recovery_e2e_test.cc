@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "proto/kensho.grpc.pb.h"
+#include "tests/e2e_util.h"
 #include "tests/server_process.h"
 #include "tools/jpki_sim/world.h"
 
@@ -26,12 +27,7 @@ namespace {
 
 TEST(CrashRecoveryE2ETest, KillDuringIngestNeverLeavesHalfACrl) {
   const std::string world = std::string(std::getenv("TEST_TMPDIR")) + "/world";
-  sim::WorldOptions options;
-  options.out_dir = world;
-  options.people = 5;
-  options.seed = 2;
-  options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-  options.key_pool_size = 4;
+  sim::WorldOptions options = testing::TestWorld(world, 5, 2, 4);
   options.with_workloads = false;
   options.scale_crl_entries = 1000000;
   ASSERT_TRUE(sim::GenerateWorld(options).ok());

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "absl/time/clock.h"
 #include "base/file_io.h"
 
 namespace kensho::testing {
@@ -14,6 +15,16 @@ std::string ReadFile(const std::string& path) {
 std::string Str(const conformance::JsonValue& v, const char* key) {
   const conformance::JsonValue* f = v.Find(key);
   return f != nullptr ? f->text() : "";
+}
+
+sim::WorldOptions TestWorld(const std::string& dir, int people, uint64_t seed, int key_pool_size) {
+  sim::WorldOptions options;
+  options.out_dir = dir;
+  options.people = people;
+  options.seed = seed;
+  options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
+  options.key_pool_size = key_pool_size;
+  return options;
 }
 
 }  // namespace kensho::testing

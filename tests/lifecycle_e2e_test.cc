@@ -122,12 +122,7 @@ class LifecycleE2ETest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     world_ = std::string(std::getenv("TEST_TMPDIR")) + "/world";
-    sim::WorldOptions options;
-    options.out_dir = world_;
-    options.people = 5;
-    options.seed = 11;
-    options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-    options.key_pool_size = 4;
+    sim::WorldOptions options = testing::TestWorld(world_, 5, 11, 4);
     options.with_workloads = false;
     absl::Status s = sim::GenerateWorld(options);
     ASSERT_TRUE(s.ok()) << s;

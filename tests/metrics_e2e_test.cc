@@ -159,12 +159,7 @@ class MetricsE2ETest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     world_ = std::string(std::getenv("TEST_TMPDIR")) + "/world";
-    sim::WorldOptions options;
-    options.out_dir = world_;
-    options.people = 12;
-    options.seed = 11;
-    options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-    options.key_pool_size = 6;
+    sim::WorldOptions options = testing::TestWorld(world_, 12, 11, 6);
     absl::Status s = sim::GenerateWorld(options);
     ASSERT_TRUE(s.ok()) << s;
     const std::string config = world_ + "/kensho.textproto";

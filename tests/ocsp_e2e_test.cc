@@ -57,12 +57,7 @@ struct World {
 World MakeWorld(const std::string& name) {
   World w;
   w.dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
-  sim::WorldOptions options;
-  options.out_dir = w.dir;
-  options.people = 60;
-  options.seed = 9;
-  options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-  options.key_pool_size = 8;
+  sim::WorldOptions options = testing::TestWorld(w.dir, 60, 9, 8);
   options.with_workloads = false;
   EXPECT_TRUE(sim::GenerateWorld(options).ok());
   auto manifest = conformance::ParseJson(ReadFile(w.dir + "/manifest.json"));

@@ -202,12 +202,7 @@ class PrometheusScrapeE2ETest : public ::testing::Test {
     const char* outputs = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
     kept_ = outputs != nullptr ? outputs : tmp_;
     const std::string world = tmp_ + "/world";
-    sim::WorldOptions options;
-    options.out_dir = world;
-    options.people = 8;
-    options.seed = 5;
-    options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-    options.key_pool_size = 4;
+    sim::WorldOptions options = testing::TestWorld(world, 8, 5, 4);
     absl::Status s = sim::GenerateWorld(options);
     ASSERT_TRUE(s.ok()) << s;
     // A YAML config, so the real binary reads one too.

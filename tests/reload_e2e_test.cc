@@ -29,12 +29,7 @@ struct World {
 };
 
 World MakeWorld(const std::string& dir, uint64_t seed) {
-  sim::WorldOptions options;
-  options.out_dir = dir;
-  options.people = 10;
-  options.seed = seed;
-  options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-  options.key_pool_size = 4;
+  sim::WorldOptions options = testing::TestWorld(dir, 10, seed, 4);
   EXPECT_TRUE(sim::GenerateWorld(options).ok());
   World w{dir, "", ""};
   auto manifest = conformance::ParseJson(ReadFile(dir + "/manifest.json"));

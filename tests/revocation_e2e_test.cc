@@ -109,12 +109,7 @@ class RevocationE2ETest : public ::testing::Test {
  protected:
   void SetUp() override {
     world_ = std::string(std::getenv("TEST_TMPDIR")) + "/world";
-    sim::WorldOptions options;
-    options.out_dir = world_;
-    options.people = 60;
-    options.seed = 5;
-    options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-    options.key_pool_size = 8;
+    sim::WorldOptions options = testing::TestWorld(world_, 60, 5, 8);
     options.with_workloads = false;
     ASSERT_TRUE(sim::GenerateWorld(options).ok());
     auto manifest = conformance::ParseJson(ReadFile(world_ + "/manifest.json"));

@@ -50,12 +50,7 @@ class TlsE2ETest : public ::testing::Test {
     ASSERT_EQ(issue("rogue", "rogue_ca", ""), 0);
 
     // A small JPKI world for a signature certificate with the basic 4.
-    sim::WorldOptions options;
-    options.out_dir = d + "/world";
-    options.people = 10;
-    options.seed = 3;
-    options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-    options.key_pool_size = 4;
+    sim::WorldOptions options = testing::TestWorld(d + "/world", 10, 3, 4);
     ASSERT_TRUE(sim::GenerateWorld(options).ok());
     auto manifest = conformance::ParseJson(ReadFile(d + "/world/manifest.json"));
     ASSERT_TRUE(manifest.ok());

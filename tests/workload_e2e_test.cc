@@ -54,12 +54,7 @@ class WorkloadE2ETest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     world_ = std::string(std::getenv("TEST_TMPDIR")) + "/world";
-    sim::WorldOptions options;
-    options.out_dir = world_;
-    options.people = 40;
-    options.seed = 7;
-    options.now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
-    options.key_pool_size = 12;
+    sim::WorldOptions options = testing::TestWorld(world_, 40, 7, 12);
     absl::Status s = sim::GenerateWorld(options);
     ASSERT_TRUE(s.ok()) << s;
     std::string config = world_ + "/kensho.textproto";
