@@ -62,6 +62,16 @@ TEST(AuditLog, EveryLineFromManyThreadsReachesTheFileWhole) {
         for (int i = 0; i < 5000; ++i) (*log)->Record(Verdict("c", std::to_string(i)));
       });
     }
+    // Batch tasks hand over blocks of lines.
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([&] {
+        for (int block = 0; block < 100; ++block) {
+          std::string lines;
+          for (int i = 0; i < 50; ++i) AuditLog::AppendRecord(Verdict("b", std::to_string(i)), &lines);
+          (*log)->RecordLines(lines);
+        }
+      });
+    }
     for (auto& t : threads) t.join();
   }  // the destructor writes the rest
   std::ifstream in(path);
@@ -72,7 +82,7 @@ TEST(AuditLog, EveryLineFromManyThreadsReachesTheFileWhole) {
     ASSERT_EQ(line.front(), '{');
     ASSERT_EQ(line.back(), '}');
   }
-  EXPECT_EQ(lines, 20000);
+  EXPECT_EQ(lines, 20000 + 2 * 100 * 50);
   EXPECT_FALSE(AuditLog::Open("/nonexistent-dir/audit.jsonl").ok());
 }
 

@@ -139,6 +139,21 @@ TEST_F(TlsE2ETest, RolesDecideWhatEachCallerGets) {
   EXPECT_EQ(Validate(Channel("ops"), false, &verdict).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 
+  // A batch: one audit line per item (a batch task hands its lines over together).
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::VerifyBatchRequest req;
+    for (int i = 0; i < 3; ++i) {
+      v1::VerifyRequest* item = req.add_items();
+      item->set_id(static_cast<uint64_t>(i));
+      item->mutable_certificate()->set_certificate(signature_cert_);
+    }
+    v1::VerifyBatchResponse resp;
+    ASSERT_TRUE(v1::Validator::NewStub(Channel("portal"))->VerifyBatch(&ctx, req, &resp).ok());
+    ASSERT_EQ(resp.items_size(), 3);
+  }
+
   // The audit log (written every 200 ms): a line per call with the caller's
   // configured name and the outcome, and never the basic 4 the auditor got.
   ASSERT_TRUE(Validate(Channel("auditor"), true, &verdict).ok());
@@ -156,6 +171,13 @@ TEST_F(TlsE2ETest, RolesDecideWhatEachCallerGets) {
             std::string::npos)
       << audit;
   EXPECT_NE(audit.find("\"caller\":\"auditor\",\"method\":\"ValidateCertificate\""), std::string::npos);
+  const std::string batch_line =
+      "\"caller\":\"portal\",\"method\":\"VerifyBatch\",\"code\":\"OK\",\"indication\":\"TOTAL_PASSED\"";
+  size_t batch_lines = 0;
+  for (size_t at = audit.find(batch_line); at != std::string::npos; at = audit.find(batch_line, at + 1)) {
+    ++batch_lines;
+  }
+  EXPECT_EQ(batch_lines, 3u) << audit;
   EXPECT_NE(audit.find("\"caller\":\"ops\",\"method\":\"ValidateCertificate\",\"code\":\"PERMISSION_DENIED\""),
             std::string::npos)
       << audit;
