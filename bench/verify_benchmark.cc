@@ -13,6 +13,7 @@
 // timing, that its call answers TOTAL_PASSED (or returns 1), and is skipped
 // with an error otherwise, so a failure path is never measured by mistake.
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -43,6 +44,8 @@
 #include "verify/challenge_store.h"
 #include "verify/cms_signed_data.h"
 #include "verify/engine.h"
+#include "verify/rsa_ifma.h"
+#include "verify/rsa_pkcs1.h"
 #include "verify/signature.h"
 #include "verify/trust_store.h"
 #include "verify/verdict.h"
@@ -293,6 +296,74 @@ void BM_RsaVerifyBare(benchmark::State& state) {
 }
 BENCHMARK(BM_RsaVerifyBare);
 BENCHMARK(BM_RsaVerifyBare)->Threads(2)->UseRealTime();
+
+// kensho's own RSA PKCS#1 v1.5 verifier (verify/rsa_pkcs1.h), as the engine
+// uses it: prepared once per key and thread. Its label says which arithmetic
+// served: "ifma" (rsa_ifma.h) or "openssl" (BN_mod_exp_mont; no IFMA, or
+// KENSHO_RSA_IFMA=0).
+void BM_RsaVerifyKensho(benchmark::State& state) {
+  if (!Ready(state)) return;
+  Fixture& f = Get();
+  auto v = verify::RsaPkcs1Verifier::Make(f.rsa_public, EVP_sha256());
+  if (v == nullptr || !v->Verify(f.digest, f.rsa_signature)) {
+    state.SkipWithError("kensho's RSA verifier did not accept the signature");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(v->Verify(f.digest, f.rsa_signature));
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(v->uses_ifma() ? "ifma" : "openssl");
+}
+BENCHMARK(BM_RsaVerifyKensho);
+
+// The public-key operation alone, s^65537 mod n, in each arithmetic.
+void BM_Part_RsaPublicOpIfma(benchmark::State& state) {
+  if (!Ready(state)) return;
+  Fixture& f = Get();
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+  EVP_PKEY_get_bn_param(f.rsa_public, "n", &n);
+  EVP_PKEY_get_bn_param(f.rsa_public, "e", &e);
+  auto m = verify::IfmaModExp::Make(n, e);
+  const size_t len = static_cast<size_t>(BN_num_bytes(n));
+  BN_free(n);
+  BN_free(e);
+  if (m == nullptr || len != f.rsa_signature.size()) {
+    state.SkipWithError("no AVX-512 IFMA here (or KENSHO_RSA_IFMA=0)");
+    return;
+  }
+  const auto* sig = reinterpret_cast<const unsigned char*>(f.rsa_signature.data());
+  unsigned char out[256];
+  for (auto _ : state) {
+    m->Compute(sig, len, out);
+    benchmark::DoNotOptimize(out[0]);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Part_RsaPublicOpIfma);
+
+void BM_Part_RsaPublicOpBnMont(benchmark::State& state) {
+  if (!Ready(state)) return;
+  Fixture& f = Get();
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+  EVP_PKEY_get_bn_param(f.rsa_public, "n", &n);
+  EVP_PKEY_get_bn_param(f.rsa_public, "e", &e);
+  BN_CTX* ctx = BN_CTX_new();
+  BN_MONT_CTX* mont = BN_MONT_CTX_new();
+  BN_MONT_CTX_set(mont, n, ctx);
+  BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(f.rsa_signature.data()),
+                        static_cast<int>(f.rsa_signature.size()), nullptr);
+  BIGNUM* r = BN_new();
+  for (auto _ : state) benchmark::DoNotOptimize(BN_mod_exp_mont(r, s, e, n, ctx, mont));
+  state.SetItemsProcessed(state.iterations());
+  BN_free(r);
+  BN_free(s);
+  BN_MONT_CTX_free(mont);
+  BN_CTX_free(ctx);
+  BN_free(e);
+  BN_free(n);
+}
+BENCHMARK(BM_Part_RsaPublicOpBnMont);
 
 void BM_CertificateParseCold(benchmark::State& state) {
   if (!Ready(state)) return;

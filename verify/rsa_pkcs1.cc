@@ -52,13 +52,21 @@ std::unique_ptr<RsaPkcs1Verifier> RsaPkcs1Verifier::Make(EVP_PKEY* key, const EV
       !BN_is_odd(v->n_)) {
     return nullptr;
   }
-  v->bn_ctx_ = BN_CTX_new();
-  v->mont_ = BN_MONT_CTX_new();
-  v->s_ = BN_new();
-  v->m_ = BN_new();
-  if (v->bn_ctx_ == nullptr || v->mont_ == nullptr || v->s_ == nullptr || v->m_ == nullptr ||
-      BN_MONT_CTX_set(v->mont_, v->n_, v->bn_ctx_) != 1) {
-    return nullptr;
+  // One arithmetic or the other, each set up once for the key.
+  v->ifma_ = IfmaModExp::Make(v->n_, v->e_);
+  if (v->ifma_ != nullptr) {
+    v->n_bytes_.resize(v->k_);
+    BN_bn2binpad(v->n_, reinterpret_cast<unsigned char*>(v->n_bytes_.data()),
+                 static_cast<int>(v->k_));
+  } else {
+    v->bn_ctx_ = BN_CTX_new();
+    v->mont_ = BN_MONT_CTX_new();
+    v->s_ = BN_new();
+    v->m_ = BN_new();
+    if (v->bn_ctx_ == nullptr || v->mont_ == nullptr || v->s_ == nullptr || v->m_ == nullptr ||
+        BN_MONT_CTX_set(v->mont_, v->n_, v->bn_ctx_) != 1) {
+      return nullptr;
+    }
   }
   const size_t pad = v->k_ - prefix.size() - v->hash_len_ - 3;
   v->expected_.reserve(v->k_);
@@ -80,15 +88,19 @@ RsaPkcs1Verifier::~RsaPkcs1Verifier() {
 
 bool RsaPkcs1Verifier::Verify(absl::string_view digest, absl::string_view signature) {
   if (digest.size() != hash_len_ || signature.size() != k_) return false;
-  if (BN_bin2bn(reinterpret_cast<const unsigned char*>(signature.data()),
-                static_cast<int>(signature.size()), s_) == nullptr) {
-    return false;
-  }
-  // RFC 8017 5.2.2 step 1: the representative must be below the modulus.
-  if (BN_ucmp(s_, n_) >= 0) return false;
-  if (BN_mod_exp_mont(m_, s_, e_, n_, bn_ctx_, mont_) != 1) return false;
+  const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
   unsigned char em[kMaxModulusBytes];
-  if (BN_bn2binpad(m_, em, static_cast<int>(k_)) != static_cast<int>(k_)) return false;
+  if (ifma_ != nullptr) {
+    // RFC 8017 5.2.2 step 1: the representative must be below the modulus
+    // (both are k bytes, big-endian, so bytewise order is numeric order).
+    if (std::memcmp(sig, n_bytes_.data(), k_) >= 0) return false;
+    ifma_->Compute(sig, k_, em);
+  } else {
+    if (BN_bin2bn(sig, static_cast<int>(k_), s_) == nullptr) return false;
+    if (BN_ucmp(s_, n_) >= 0) return false;
+    if (BN_mod_exp_mont(m_, s_, e_, n_, bn_ctx_, mont_) != 1) return false;
+    if (BN_bn2binpad(m_, em, static_cast<int>(k_)) != static_cast<int>(k_)) return false;
+  }
   const size_t head = expected_.size();
   return CRYPTO_memcmp(em, expected_.data(), head) == 0 &&
          CRYPTO_memcmp(em + head, digest.data(), hash_len_) == 0;

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -76,6 +77,44 @@ TEST_F(RsaPkcs1Test, WrongSizesAndOutOfRangeAreFalse) {
   EXPECT_FALSE(v->Verify(digest, std::string(sig.size(), '\xff')));  // not below n
   EXPECT_FALSE(v->Verify(digest, std::string(sig.size(), '\0')));
   EXPECT_FALSE(v->Verify(digest, ""));
+}
+
+// Each arithmetic where it applies: IFMA for moduli up to 2048 bits when the
+// CPU has it and KENSHO_RSA_IFMA is not 0 (rsa_pkcs1_openssl_math_test sets
+// it), OpenSSL's otherwise.
+TEST_F(RsaPkcs1Test, OtherModulusSizesAndTheArithmeticUsed) {
+  for (int bits : {1024, 2048, 3072}) {
+    KeyPtr key(bits == 2048 ? EVP_PKEY_dup(key_) : EVP_RSA_gen(bits));
+    auto v = RsaPkcs1Verifier::Make(key.get(), EVP_sha256());
+    ASSERT_NE(v, nullptr) << bits;
+    EXPECT_EQ(v->uses_ifma(), bits <= 2048 && IfmaModExp::Available()) << bits;
+    const std::string digest = Sha(EVP_sha256(), "kensho");
+    const std::string sig = Sign(key.get(), EVP_sha256(), digest);
+    EXPECT_TRUE(v->Verify(digest, sig)) << bits;
+    std::string flipped = sig;
+    flipped.back() ^= 1;
+    EXPECT_FALSE(v->Verify(digest, flipped)) << bits;
+  }
+  const char* setting = std::getenv("KENSHO_RSA_IFMA");
+  if (setting != nullptr && std::string(setting) == "0") {
+    EXPECT_FALSE(IfmaModExp::Available());
+  }
+}
+
+// The signature representative must be below n: n itself is refused, not
+// reduced to 0.
+TEST_F(RsaPkcs1Test, SignatureEqualToTheModulusIsFalse) {
+  auto v = RsaPkcs1Verifier::Make(key_, EVP_sha256());
+  ASSERT_NE(v, nullptr);
+  BIGNUM* n = nullptr;
+  ASSERT_EQ(EVP_PKEY_get_bn_param(key_, "n", &n), 1);
+  std::string n_bytes(BN_num_bytes(n), '\0');
+  BN_bn2bin(n, reinterpret_cast<unsigned char*>(n_bytes.data()));
+  BN_free(n);
+  const std::string digest = Sha(EVP_sha256(), "kensho");
+  EXPECT_FALSE(v->Verify(digest, n_bytes));
+  n_bytes.back() ^= 2;  // n - 2 (n is odd): below n, but no signature
+  EXPECT_FALSE(v->Verify(digest, n_bytes));
 }
 
 TEST_F(RsaPkcs1Test, OnlyPlainRsaWithSha2) {
