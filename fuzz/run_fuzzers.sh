@@ -30,7 +30,8 @@ while [ $# -gt 0 ]; do
     *) FUZZERS+=("$1"); shift ;;
   esac
 done
-ALL=(cms_parser_fuzzer cms_verify_fuzzer certificate_fuzzer crl_fuzzer handler_fuzzer ocsp_fuzzer)
+ALL=(cms_parser_fuzzer cms_verify_fuzzer certificate_fuzzer crl_fuzzer handler_fuzzer ocsp_fuzzer
+  rsa_ifma_fuzzer)
 [ ${#FUZZERS[@]} -gt 0 ] || FUZZERS=("${ALL[@]}")
 
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/kensho-fuzz"
@@ -75,6 +76,8 @@ seeds_for() {
       existing "$S/openssl-fuzz-corpora/crl" "$S"/boringssl-fuzz/crl_*_corpus ;;
     handler_fuzzer)
       echo "$WORK/seeds/handler" ;;
+    rsa_ifma_fuzzer)
+      echo "fuzz/regressions/rsa_ifma_fuzzer" ;;
     ocsp_fuzzer)
       # Responses signed by the fuzzer's own test CA (fuzz/ocsp_fuzzer.cc).
       echo "fuzz/seeds/ocsp_fuzzer"
