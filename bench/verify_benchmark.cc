@@ -344,6 +344,7 @@ void BM_Part_RsaPublicOpIfma(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Part_RsaPublicOpIfma);
+BENCHMARK(BM_Part_RsaPublicOpIfma)->Threads(2)->UseRealTime();
 
 void BM_Part_RsaPublicOpBnMont(benchmark::State& state) {
   if (!Ready(state)) return;
@@ -368,6 +369,7 @@ void BM_Part_RsaPublicOpBnMont(benchmark::State& state) {
   BN_free(n);
 }
 BENCHMARK(BM_Part_RsaPublicOpBnMont);
+BENCHMARK(BM_Part_RsaPublicOpBnMont)->Threads(2)->UseRealTime();
 
 void BM_CertificateParseCold(benchmark::State& state) {
   if (!Ready(state)) return;
