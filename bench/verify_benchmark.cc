@@ -320,17 +320,26 @@ void BM_RsaVerifyKensho(benchmark::State& state) {
 BENCHMARK(BM_RsaVerifyKensho);
 
 // The public-key operation alone, s^65537 mod n, in each arithmetic.
+// PublicNumbers: the fixture key's n and e, freed at the end of the scope.
+struct PublicNumbers {
+  explicit PublicNumbers(EVP_PKEY* key) {
+    EVP_PKEY_get_bn_param(key, "n", &n);
+    EVP_PKEY_get_bn_param(key, "e", &e);
+  }
+  ~PublicNumbers() {
+    BN_free(e);
+    BN_free(n);
+  }
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+};
+
 void BM_Part_RsaPublicOpIfma(benchmark::State& state) {
   if (!Ready(state)) return;
   Fixture& f = Get();
-  BIGNUM* n = nullptr;
-  BIGNUM* e = nullptr;
-  EVP_PKEY_get_bn_param(f.rsa_public, "n", &n);
-  EVP_PKEY_get_bn_param(f.rsa_public, "e", &e);
-  auto m = verify::IfmaModExp::Make(n, e);
-  const size_t len = static_cast<size_t>(BN_num_bytes(n));
-  BN_free(n);
-  BN_free(e);
+  const PublicNumbers key(f.rsa_public);
+  auto m = verify::IfmaModExp::Make(key.n, key.e);
+  const size_t len = static_cast<size_t>(BN_num_bytes(key.n));
   if (m == nullptr || len != f.rsa_signature.size()) {
     state.SkipWithError("no AVX-512 IFMA here (or KENSHO_RSA_IFMA=0)");
     return;
@@ -349,24 +358,21 @@ BENCHMARK(BM_Part_RsaPublicOpIfma)->Threads(2)->UseRealTime();
 void BM_Part_RsaPublicOpBnMont(benchmark::State& state) {
   if (!Ready(state)) return;
   Fixture& f = Get();
-  BIGNUM* n = nullptr;
-  BIGNUM* e = nullptr;
-  EVP_PKEY_get_bn_param(f.rsa_public, "n", &n);
-  EVP_PKEY_get_bn_param(f.rsa_public, "e", &e);
+  const PublicNumbers key(f.rsa_public);
   BN_CTX* ctx = BN_CTX_new();
   BN_MONT_CTX* mont = BN_MONT_CTX_new();
-  BN_MONT_CTX_set(mont, n, ctx);
+  BN_MONT_CTX_set(mont, key.n, ctx);
   BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(f.rsa_signature.data()),
                         static_cast<int>(f.rsa_signature.size()), nullptr);
   BIGNUM* r = BN_new();
-  for (auto _ : state) benchmark::DoNotOptimize(BN_mod_exp_mont(r, s, e, n, ctx, mont));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(BN_mod_exp_mont(r, s, key.e, key.n, ctx, mont));
+  }
   state.SetItemsProcessed(state.iterations());
   BN_free(r);
   BN_free(s);
   BN_MONT_CTX_free(mont);
   BN_CTX_free(ctx);
-  BN_free(e);
-  BN_free(n);
 }
 BENCHMARK(BM_Part_RsaPublicOpBnMont);
 BENCHMARK(BM_Part_RsaPublicOpBnMont)->Threads(2)->UseRealTime();
