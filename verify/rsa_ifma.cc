@@ -208,19 +208,25 @@ std::unique_ptr<IfmaModExp> IfmaModExp::Make(const BIGNUM* n, const BIGNUM* e) {
 }
 
 void IfmaModExp::Compute(const unsigned char* s, size_t len, unsigned char* out) const {
+  alignas(64) uint64_t plain[kLimbs];
   alignas(64) uint64_t base[kLimbs];
   alignas(64) uint64_t x[kLimbs];
-  alignas(64) uint64_t one[kLimbs] = {1};
-  ToLimbs(s, len, base);
-  Amm(base, base, rr_, n_, k0_);  // s * R mod n
+  ToLimbs(s, len, plain);
+  Amm(base, plain, rr_, n_, k0_);  // s * R mod n
   std::memcpy(x, base, sizeof(x));
   // Left to right over e's bits (e = 65537: 16 squarings, one multiply).
-  for (int bit = 62 - __builtin_clzll(e_); bit >= 0; --bit) {
+  // The last multiply, for an odd e, takes s itself instead of s * R: its
+  // result is out of Montgomery form already, one multiplication saved.
+  const int top = 63 - __builtin_clzll(e_);
+  for (int bit = top - 1; bit >= 0; --bit) {
     Amm(x, x, x, n_, k0_);
-    if ((e_ >> bit) & 1) Amm(x, x, base, n_, k0_);
+    if ((e_ >> bit) & 1) Amm(x, x, bit == 0 ? plain : base, n_, k0_);
   }
-  Amm(x, x, one, n_, k0_);  // out of Montgomery form: below n + 1
-  ReduceOnce(x, n_);
+  if ((e_ & 1) == 0 || top == 0) {
+    alignas(64) uint64_t one[kLimbs] = {1};
+    Amm(x, x, one, n_, k0_);  // out of Montgomery form
+  }
+  ReduceOnce(x, n_);  // each way the result is below n + 1
   FromLimbs(x, len, out);
 }
 
