@@ -27,9 +27,13 @@ constexpr size_t kMaxBytes = 256;
 // Big-endian bytes (at most 256) into 52-bit limbs, least significant first.
 void ToLimbs(const unsigned char* be, size_t len, uint64_t* limbs) {
   uint64_t words[kMaxBytes / 8 + 2] = {};  // little-endian words, with zeros past the top
-  for (size_t i = 0; i < len; ++i) {
-    words[i / 8] |= uint64_t{be[len - 1 - i]} << (8 * (i % 8));
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {  // whole big-endian words from the end
+    uint64_t w;
+    std::memcpy(&w, be + len - i - 8, 8);
+    words[i / 8] = __builtin_bswap64(w);
   }
+  for (; i < len; ++i) words[i / 8] |= uint64_t{be[len - 1 - i]} << (8 * (i % 8));
   for (int k = 0; k < kLimbs; ++k) {
     const int bit = kLimbBits * k;
     const int w = bit / 64;
@@ -51,9 +55,12 @@ void FromLimbs(const uint64_t* limbs, size_t len, unsigned char* be) {
     words[w] |= limbs[k] << shift;
     if (shift > 64 - kLimbBits) words[w + 1] |= limbs[k] >> (64 - shift);
   }
-  for (size_t i = 0; i < len; ++i) {
-    be[len - 1 - i] = static_cast<unsigned char>(words[i / 8] >> (8 * (i % 8)));
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    const uint64_t w = __builtin_bswap64(words[i / 8]);
+    std::memcpy(be + len - i - 8, &w, 8);
   }
+  for (; i < len; ++i) be[len - 1 - i] = static_cast<unsigned char>(words[i / 8] >> (8 * (i % 8)));
 }
 
 // The high 52 bits of the 104-bit product of two limbs.
