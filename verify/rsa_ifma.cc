@@ -140,16 +140,31 @@ __attribute__((target("avx512f,avx512ifma"))) void Amm(uint64_t* r, const uint64
     // The same sum for lane 0, in scalar code.
     low = lane1 + carry_and_high + High52(a0, b[i]) + ((a0 * next_b) & kMask);
   }
-  alignas(64) uint64_t limbs[kLimbs];
-  for (int j = 0; j < kVectors; ++j) _mm512_store_si512(limbs + 8 * j, acc[j]);
-  limbs[0] = low;  // lane 0 with the carry the vector never held
-  uint64_t carry = 0;
-  for (int k = 0; k < kLimbs; ++k) {
-    const uint64_t v = limbs[k] + carry;
-    r[k] = v & kMask;
-    carry = v >> kLimbBits;
+  acc[0] = _mm512_mask_set1_epi64(acc[0], 1, static_cast<long long>(low));  // with its carry
+  // Normalize: each lane's bits above 52 go one lane up, in passes over all
+  // lanes at once until every lane is below 2^52. Lanes are below 2^61, so
+  // after the first pass a lane is 2^52 or more only if its low bits were
+  // within 2^9 of the top: a second pass is all but never needed. (The
+  // result is below 2n < 2^2049: nothing is carried past the top limb.)
+  const __m512i mask = _mm512_set1_epi64(static_cast<long long>(kMask));
+  for (;;) {
+    __m512i carry[kVectors];
+    KENSHO_UNROLL
+    for (int j = 0; j < kVectors; ++j) {
+      carry[j] = _mm512_srli_epi64(acc[j], kLimbBits);
+      acc[j] = _mm512_and_si512(acc[j], mask);
+    }
+    __mmask8 over = 0;
+    KENSHO_UNROLL
+    for (int j = 0; j < kVectors; ++j) {
+      acc[j] = _mm512_add_epi64(acc[j],
+                                _mm512_alignr_epi64(carry[j], j > 0 ? carry[j - 1] : zero, 7));
+      over |= _mm512_cmpgt_epu64_mask(acc[j], mask);
+    }
+    if (over == 0) break;
   }
-  // The result is below 2n < 2^2049: no carry is left past the top limb.
+  KENSHO_UNROLL
+  for (int j = 0; j < kVectors; ++j) _mm512_storeu_si512(r + 8 * j, acc[j]);
 }
 
 // a -= n when a >= n, for normalized limbs.
