@@ -1,5 +1,7 @@
 #include "server/validator_handler.h"
 
+#include <utility>
+
 #include "server/proto_time.h"
 #include "server/request_checks.h"
 #include "server/verdict_proto.h"
@@ -36,7 +38,7 @@ absl::Status ValidatorHandler::VerifySignedDocument(const v1::VerifySignedDocume
     verdict = engine()->VerifySignedDocument(r.cms(), r.detached_content(), options);
   }
   if (!verdict.ok()) return verdict.status();
-  ToProto(*verdict, r.policy().include_trace(), out);
+  ToProto(*std::move(verdict), r.policy().include_trace(), out);
   return absl::OkStatus();
 }
 
@@ -70,7 +72,7 @@ absl::Status ValidatorHandler::VerifyAuthAssertion(const v1::VerifyAuthAssertion
   auto verdict =
       engine()->VerifyAuthAssertion(r.nonce(), r.certificate(), r.signature(), *alg, options);
   if (!verdict.ok()) return verdict.status();
-  ToProto(*verdict, r.policy().include_trace(), out);
+  ToProto(*std::move(verdict), r.policy().include_trace(), out);
   return absl::OkStatus();
 }
 
@@ -86,7 +88,7 @@ absl::Status ValidatorHandler::ValidateCertificate(const v1::ValidateCertificate
   auto verdict =
       engine()->ValidateCertificate(r.certificate(), intermediates, FromProto(r.usage()), options);
   if (!verdict.ok()) return verdict.status();
-  ToProto(*verdict, r.policy().include_trace(), out);
+  ToProto(*std::move(verdict), r.policy().include_trace(), out);
   return absl::OkStatus();
 }
 

@@ -1,5 +1,7 @@
 #include "server/verdict_proto.h"
 
+#include <utility>
+
 #include "absl/status/status.h"
 #include "jpki/jst_date.h"
 #include "server/proto_time.h"
@@ -40,7 +42,7 @@ v1::RevocationReason ReasonToProto(const std::string& reason) {
 
 }  // namespace
 
-void ToProto(const verify::Verdict& v, bool include_trace, v1::Verdict* out) {
+void ToProto(verify::Verdict&& v, bool include_trace, v1::Verdict* out) {
   out->set_indication(v.indication == verify::Indication::kTotalPassed   ? v1::TOTAL_PASSED
                       : v.indication == verify::Indication::kTotalFailed ? v1::TOTAL_FAILED
                                                                          : v1::INDETERMINATE);
@@ -52,20 +54,20 @@ void ToProto(const verify::Verdict& v, bool include_trace, v1::Verdict* out) {
     case verify::CertKind::kUnspecified: break;
   }
   if (v.certificate.has_value()) {
-    const verify::CertificateSummary& c = *v.certificate;
+    verify::CertificateSummary& c = *v.certificate;
     v1::CertificateSummary* s = out->mutable_certificate();
-    s->set_serial(c.serial_hex);
-    s->set_issuer(c.issuer);
-    s->set_subject(c.subject);
+    s->set_serial(std::move(c.serial_hex));
+    s->set_issuer(std::move(c.issuer));
+    s->set_subject(std::move(c.subject));
     ToProto(c.not_before, s->mutable_not_before());
     ToProto(c.not_after, s->mutable_not_after());
-    s->set_expiry_date_jst(c.expiry_date_jst);
+    s->set_expiry_date_jst(std::move(c.expiry_date_jst));
     s->set_days_until_expiry(c.days_until_expiry);
     s->set_renewal_window_open(c.renewal_window_open);
-    s->set_trust_anchor(c.trust_anchor);
-    s->set_sha256_fingerprint(c.sha256_hex);
+    s->set_trust_anchor(std::move(c.trust_anchor));
+    s->set_sha256_fingerprint(std::move(c.sha256_hex));
   }
-  const verify::RevocationSummary& r = v.revocation;
+  verify::RevocationSummary& r = v.revocation;
   v1::RevocationSummary* rs = out->mutable_revocation();
   rs->set_status(r.status == verify::RevocationStatus::kGood      ? v1::RevocationSummary::GOOD
                  : r.status == verify::RevocationStatus::kRevoked ? v1::RevocationSummary::REVOKED
@@ -75,37 +77,37 @@ void ToProto(const verify::Verdict& v, bool include_trace, v1::Verdict* out) {
   rs->set_source(r.source == verify::RevocationSource::kCrl    ? v1::RevocationSummary::CRL
                  : r.source == verify::RevocationSource::kOcsp ? v1::RevocationSummary::OCSP
                                                                : v1::RevocationSummary::NONE);
-  rs->set_source_id(r.source_id);
+  rs->set_source_id(std::move(r.source_id));
   if (r.this_update) ToProto(*r.this_update, rs->mutable_this_update());
   if (r.next_update) ToProto(*r.next_update, rs->mutable_next_update());
   rs->set_from_cache(r.from_cache);
   rs->set_stale(r.stale);
   if (v.subject.has_value()) {
-    const jpki::BasicFour& b = *v.subject;
+    jpki::BasicFour& b = *v.subject;
     v1::SubjectAttributes* s = out->mutable_subject();
-    s->set_name(b.name);
-    s->set_address(b.address);
+    s->set_name(std::move(b.name));
+    s->set_address(std::move(b.address));
     if (b.birth_date) s->set_birth_date(jpki::FormatIsoDay(*b.birth_date));
-    s->set_sex(b.sex);
+    s->set_sex(std::move(b.sex));
     s->set_name_substitute_flags(b.name_substitute_flags);
     s->set_address_substitute_flags(b.address_substitute_flags);
   }
-  for (const auto& f : v.lifecycle) {
+  for (auto& f : v.lifecycle) {
     v1::LifecycleFinding* lf = out->add_lifecycle();
-    lf->set_code(f.code);
-    lf->set_detail(f.detail);
+    lf->set_code(std::move(f.code));
+    lf->set_detail(std::move(f.detail));
     lf->set_informational(f.informational);
   }
   ToProto(v.validation_time, out->mutable_validation_time());
   if (v.signing_time) ToProto(*v.signing_time, out->mutable_signing_time());
   if (include_trace) {
-    for (const auto& c : v.trace) {
+    for (auto& c : v.trace) {
       v1::Check* pc = out->add_trace();
-      pc->set_name(c.name);
+      pc->set_name(std::move(c.name));
       pc->set_result(c.result == verify::CheckResult::kPassed   ? v1::Check::PASSED
                      : c.result == verify::CheckResult::kFailed ? v1::Check::FAILED
                                                                  : v1::Check::SKIPPED);
-      pc->set_detail(c.detail);
+      pc->set_detail(std::move(c.detail));
       pc->set_micros(c.micros);
     }
   }
@@ -115,7 +117,7 @@ void ToProto(const verify::Verdict& v, bool include_trace, v1::Verdict* out) {
   t->set_signature(v.timing.signature);
   t->set_revocation(v.timing.revocation);
   t->set_total(v.timing.total);
-  out->set_summary(v.summary);
+  out->set_summary(std::move(v.summary));
 }
 
 verify::VerifyOptions FromProto(const v1::Policy& p, absl::Time now, bool subject_allowed) {

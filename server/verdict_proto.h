@@ -11,8 +11,9 @@
 namespace kensho::server {
 
 // `include_trace` keeps the per-check trace; the subject is already absent
-// unless it was asked for and allowed.
-void ToProto(const verify::Verdict& verdict, bool include_trace, v1::Verdict* out);
+// unless it was asked for and allowed. Consumes the verdict: its strings
+// move into the message instead of being copied.
+void ToProto(verify::Verdict&& verdict, bool include_trace, v1::Verdict* out);
 
 // Resolves a kensho.v1.Policy at `now`. `subject_allowed` is the caller's
 // permission to receive the basic 4.
