@@ -8,7 +8,7 @@
 // allocates a BN_CTX and buffers, re-encodes the DigestInfo and takes the
 // key's lock on every call, ~1 µs of a ~17 µs verify. The arithmetic is
 // OpenSSL's (BN_mod_exp_mont), or on a CPU with AVX-512 IFMA, for moduli of
-// up to 2048 bits, rsa_ifma.h's (~6 µs instead of ~15). Public data only:
+// up to 2048 bits, rsa_ifma.h's (~5 µs instead of ~15). Public data only:
 // nothing to hide.
 //
 // Not thread-safe (the Montgomery context and scratch numbers are used in
