@@ -143,11 +143,11 @@ absl::Status Build(Fixture* f) {
     if (files == nullptr || variant != "good") continue;
     if (type == "signed_document" && files->Find("content") == nullptr) {
       f->all_cms.push_back(ReadFile(f->dir + "/" + Str(*files, "cms")));
-    }
-    if (f->cms.empty() && type == "signed_document" && files->Find("content") == nullptr) {
-      f->cms = ReadFile(f->dir + "/" + Str(*files, "cms"));
-      f->cms_id = Str(item, "id");
-      key_path = f->dir + "/" + Str(*files, "key");
+      if (f->cms.empty()) {  // the first one is the single-document benchmarks' document
+        f->cms = f->all_cms.back();
+        f->cms_id = Str(item, "id");
+        key_path = f->dir + "/" + Str(*files, "key");
+      }
     }
     if (f->cert_der.empty() && type == "certificate" && Str(item, "trust_profile") == "jpki-sign") {
       f->cert_der = ReadFile(f->dir + "/" + Str(*files, "certificate"));

@@ -245,7 +245,9 @@ void IfmaModExp::Compute(const unsigned char* s, size_t len, unsigned char* out)
     Amm(x, x, x, n_, k0_);
     if ((e_ >> bit) & 1) Amm(x, x, bit == 0 ? plain : base, n_, k0_);
   }
-  if ((e_ & 1) == 0 || top == 0) {
+  // Still s^e * R unless that last multiply ran (e odd and above 1).
+  const bool ended_by_plain_multiply = top > 0 && (e_ & 1) != 0;
+  if (!ended_by_plain_multiply) {
     alignas(64) uint64_t one[kLimbs] = {1};
     Amm(x, x, one, n_, k0_);  // out of Montgomery form
   }
