@@ -43,6 +43,30 @@ std::string SerialHex(const ASN1_INTEGER* serial) {
   return out;
 }
 
+// The issuer Name as encoded in the certificate, and the serialNumber's
+// content octets (its DER re-encoding minus tag and length).
+bool IssuerAndSerialDer(const X509* x509, std::string* issuer_der, std::string* serial) {
+  const unsigned char* der = nullptr;
+  size_t der_len = 0;
+  if (X509_NAME_get0_der(X509_get_issuer_name(x509), &der, &der_len) != 1) return false;
+  issuer_der->assign(reinterpret_cast<const char*>(der), der_len);
+  unsigned char* enc = nullptr;
+  const int len = i2d_ASN1_INTEGER(X509_get0_serialNumber(x509), &enc);
+  if (len <= 2) {
+    OPENSSL_free(enc);
+    return false;
+  }
+  // Skip the tag and (short or long form) length.
+  const size_t header = (enc[1] & 0x80) ? 2 + (enc[1] & 0x7F) : 2;
+  if (header >= static_cast<size_t>(len)) {
+    OPENSSL_free(enc);
+    return false;
+  }
+  serial->assign(reinterpret_cast<char*>(enc) + header, len - header);
+  OPENSSL_free(enc);
+  return true;
+}
+
 }  // namespace
 
 bool Asn1TimeToAbsl(const ASN1_TIME* t, absl::Time* out) {
@@ -117,6 +141,9 @@ absl::StatusOr<std::shared_ptr<const Certificate>> Certificate::FromX509(
   c->subject_ = NameToString(X509_get_subject_name(x509.get()));
   c->issuer_ = NameToString(X509_get_issuer_name(x509.get()));
   c->serial_hex_ = SerialHex(X509_get0_serialNumber(x509.get()));
+  if (!IssuerAndSerialDer(x509.get(), &c->issuer_der_, &c->serial_content_)) {
+    return absl::InvalidArgumentError("cannot encode the issuer name or serial number");
+  }
   if (!Asn1TimeToAbsl(X509_get0_notBefore(x509.get()), &c->not_before_) ||
       !Asn1TimeToAbsl(X509_get0_notAfter(x509.get()), &c->not_after_)) {
     return absl::InvalidArgumentError("malformed validity period");

@@ -45,6 +45,11 @@ class Certificate {
   const std::string& issuer() const { return issuer_; }
   // Upper-case hex, as printed by openssl.
   const std::string& serial_hex() const { return serial_hex_; }
+  // The issuer Name's DER and the serialNumber INTEGER's content octets,
+  // for matching a CMS issuerAndSerialNumber byte for byte on every request
+  // without OpenSSL re-encoding them.
+  const std::string& issuer_der() const { return issuer_der_; }
+  const std::string& serial_content() const { return serial_content_; }
   absl::Time not_before() const { return not_before_; }
   absl::Time not_after() const { return not_after_; }
   // Raw subjectKeyIdentifier / authorityKeyIdentifier keyid; empty if absent.
@@ -65,6 +70,8 @@ class Certificate {
   std::string subject_;
   std::string issuer_;
   std::string serial_hex_;
+  std::string issuer_der_;
+  std::string serial_content_;
   absl::Time not_before_;
   absl::Time not_after_;
   std::string subject_key_id_;

@@ -42,26 +42,14 @@ std::string BerToDer(absl::string_view ber) {
   return der;
 }
 
-// The issuer Name DER and serial content octets of a certificate, for
-// matching a SignerInfo's issuerAndSerialNumber exactly.
+// A time in explanations: RFC 3339 in UTC, whatever the server's time zone.
+std::string Utc(absl::Time t) { return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone()); }
+
+// Whether a certificate is the one a SignerInfo's issuerAndSerialNumber names
+// (its issuer Name DER and serial content octets, byte for byte).
 bool MatchesIssuerAndSerial(const Certificate& cert, absl::string_view issuer_der,
                             absl::string_view serial) {
-  const unsigned char* der = nullptr;
-  size_t der_len = 0;
-  if (X509_NAME_get0_der(X509_get_issuer_name(cert.x509()), &der, &der_len) != 1) return false;
-  if (absl::string_view(reinterpret_cast<const char*>(der), der_len) != issuer_der) return false;
-  const ASN1_INTEGER* s = X509_get0_serialNumber(cert.x509());
-  unsigned char* enc = nullptr;
-  int len = i2d_ASN1_INTEGER(s, &enc);
-  if (len <= 2) {
-    OPENSSL_free(enc);
-    return false;
-  }
-  // Skip the tag and (short or long form) length of the re-encoded INTEGER.
-  size_t header = (enc[1] & 0x80) ? 2 + (enc[1] & 0x7F) : 2;
-  bool same = absl::string_view(reinterpret_cast<char*>(enc) + header, len - header) == serial;
-  OPENSSL_free(enc);
-  return same;
+  return cert.issuer_der() == issuer_der && cert.serial_content() == serial;
 }
 
 // Digests fetched once: EVP_sha256() and friends make OpenSSL 3 look the
@@ -282,16 +270,16 @@ class Engine::Run {
     const absl::Time at = options_.validation_time;
     if (at < path.window_start) {
       Check("validity", CheckResult::kFailed,
-            absl::StrCat("not valid before ", absl::FormatTime(path.window_start)), t);
+            absl::StrCat("not valid before ", Utc(path.window_start)), t);
       Fail(SubIndication::kNotYetValid);
     } else if (at > path.window_end) {
       Check("validity", CheckResult::kFailed,
-            absl::StrCat("expired at ", absl::FormatTime(path.window_end)), t);
+            absl::StrCat("expired at ", Utc(path.window_end)), t);
       Fail(SubIndication::kExpired);
     } else {
       if (tracing()) {
         Check("validity", CheckResult::kPassed,
-              absl::StrCat("valid until ", absl::FormatTime(path.window_end)), t);
+              absl::StrCat("valid until ", Utc(path.window_end)), t);
       }
     }
 
@@ -537,7 +525,9 @@ absl::StatusOr<Verdict> Engine::VerifyAuthAssertion(absl::string_view nonce,
   ChallengeOutcome outcome = challenges_->Consume(nonce, options.validation_time);
   switch (outcome) {
     case ChallengeOutcome::kAccepted:
-      run.Check("challenge", CheckResult::kPassed, "nonce issued here, unused, not expired", t);
+      if (run.tracing()) {
+        run.Check("challenge", CheckResult::kPassed, "nonce issued here, unused, not expired", t);
+      }
       break;
     case ChallengeOutcome::kUnknown:
       run.Check("challenge", CheckResult::kFailed, "nonce was not issued by this server", t);
@@ -603,10 +593,12 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
     // The CMS parse is charged just below; a later signer's laps begin now.
     Run run(this, options, t, i == 0 ? parsed : Clock::now());
     run.verdict().timing.parse += parse_cms_micros;
-    run.Check("parse_cms", CheckResult::kPassed,
-              absl::StrCat(view->signers.size(), " signer(s), ", view->certificates.size(),
-                           " certificate(s), signer #", i + 1),
-              t);
+    if (run.tracing()) {
+      run.Check("parse_cms", CheckResult::kPassed,
+                absl::StrCat(view->signers.size(), " signer(s), ", view->certificates.size(),
+                             " certificate(s), signer #", i + 1),
+                t);
+    }
     if (!view->content.has_value() && detached_content.empty()) {
       run.Check("content", CheckResult::kFailed, "detached signature without content", t);
       run.Fail(SubIndication::kFormatFailure);
@@ -632,7 +624,7 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
       run.Check("signer_certificate", CheckResult::kFailed,
                 "no embedded certificate matches the SignerInfo's signer identifier", ts);
       run.Fail(SubIndication::kNoCertificateChainFound);
-    } else {
+    } else if (run.tracing()) {
       run.Check("signer_certificate", CheckResult::kPassed, leaf->certificate->subject(), ts);
     }
 
@@ -664,7 +656,7 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
           run.Check("message_digest", CheckResult::kFailed,
                     "messageDigest does not match the content", ts);
           run.Fail(SubIndication::kHashFailure);
-        } else {
+        } else if (run.tracing()) {
           run.Check("message_digest", CheckResult::kPassed, "", ts);
         }
         signed_bytes = signer.SignedBytes();
