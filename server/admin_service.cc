@@ -71,7 +71,7 @@ void FillServerStatus(const ServerState& state, v1::ServerStatus* status) {
     v1::CacheStatus* p = status->add_caches();
     p->set_name("paths");
     p->set_entries(engine->path_validator().cache_size());
-    p->set_capacity(static_cast<int64_t>(engine->options().path_cache_capacity));
+    p->set_capacity(engine->path_validator().cache_capacity());
   }
   for (const char* feature : {"delta CRLs (refused at ingest)"}) {
     status->add_unimplemented(feature);

@@ -4,6 +4,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace kensho::verify {
@@ -81,7 +83,9 @@ std::string CacheKey(const ParsedCertificate& leaf,
 }  // namespace
 
 PathValidator::PathValidator(std::shared_ptr<const TrustStore> trust, size_t cache_capacity)
-    : trust_(std::move(trust)), cache_capacity_(cache_capacity) {
+    : trust_(std::move(trust)),
+      cache_capacity_(cache_capacity),
+      failure_capacity_(cache_capacity == 0 ? 0 : std::max<size_t>(1, cache_capacity / 4)) {
   for (const TrustProfile& profile : trust_->profiles()) {
     auto ps = std::make_unique<ProfileStore>();
     ps->profile = &profile;
@@ -100,7 +104,7 @@ PathValidator::~PathValidator() = default;
 
 int64_t PathValidator::cache_size() const {
   absl::MutexLock lock(&mu_);
-  return static_cast<int64_t>(cache_.size());
+  return static_cast<int64_t>(passes_.size() + failures_.size());
 }
 
 std::shared_ptr<const PathResult> PathValidator::Validate(
@@ -120,20 +124,25 @@ std::shared_ptr<const PathResult> PathValidator::Validate(
   std::string key = CacheKey(leaf, intermediates, profile, policy);
   {
     absl::ReaderMutexLock lock(&mu_);  // concurrent look-ups do not wait for each other
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-      *cached = true;
-      return it->second;
+    for (const Cache* cache : {&passes_, &failures_}) {
+      auto it = cache->find(key);
+      if (it != cache->end()) {
+        *cached = true;
+        return it->second;
+      }
     }
   }
   auto result = std::make_shared<const PathResult>(Compute(leaf, intermediates, *store, policy));
-  if (result->status == PathStatus::kOk && cache_capacity_ > 0) {
-    absl::MutexLock lock(&mu_);
-    // Bounded: when full, start over. Entries are cheap to recompute and a
-    // simple reset cannot grow without bound under adversarial keys.
-    if (cache_.size() >= cache_capacity_) cache_.clear();
-    cache_.emplace(std::move(key), result);
-  }
+  if (!result->deterministic) return result;
+  const bool passed = result->status == PathStatus::kOk;
+  const size_t capacity = passed ? cache_capacity_ : failure_capacity_;
+  if (capacity == 0) return result;
+  absl::MutexLock lock(&mu_);
+  Cache& cache = passed ? passes_ : failures_;
+  // Bounded: when full, start over. Entries are cheap to recompute and a
+  // simple reset cannot grow without bound under adversarial keys.
+  if (cache.size() >= capacity) cache.clear();
+  cache.emplace(std::move(key), result);
   return result;
 }
 
@@ -186,6 +195,7 @@ PathResult PathValidator::Compute(
       if (!why.empty()) {
         result.status = PathStatus::kCryptoConstraints;
         result.detail = absl::StrCat(why, " (depth ", i, ", profile '", store.profile->name, "')");
+        result.deterministic = true;
         X509_STORE_CTX_free(ctx);
         sk_X509_free(untrusted);
         return result;
@@ -233,6 +243,7 @@ PathResult PathValidator::Compute(
       result.detail = "chain does not end in a configured anchor";
     } else {
       result.detail = absl::StrCat("chain of ", n, " to ", result.anchor->label);
+      result.deterministic = true;
     }
   } else {
     int error = X509_STORE_CTX_get_error(ctx);
@@ -240,6 +251,9 @@ PathResult PathValidator::Compute(
     result.detail = absl::StrCat(X509_verify_cert_error_string(error), " (depth ",
                                  X509_STORE_CTX_get_error_depth(ctx), ", profile '",
                                  store.profile->name, "')");
+    // Out of memory, or an error OpenSSL could not name: may pass next time.
+    result.deterministic = error != X509_V_ERR_OUT_OF_MEM && error != X509_V_ERR_UNSPECIFIED &&
+                           error != X509_V_OK;
   }
   X509_STORE_CTX_free(ctx);
   sk_X509_free(untrusted);

@@ -4,8 +4,11 @@
 // Time is deliberately NOT checked here: the result carries the window in
 // which every certificate of the chain is valid, so one result serves every
 // validation time inside it and the caller reports EXPIRED / NOT_YET_VALID.
-// Results that passed are cached per (leaf, profile, policy inputs,
-// request intermediates). Thread-safe.
+// Results are cached per (leaf, profile, policy inputs, request
+// intermediates): passes in one map, failures in a smaller one of their own,
+// so that a client repeating a broken chain costs a look-up instead of a
+// chain build (~40 µs), and a flood of distinct broken chains never evicts
+// the passes. Thread-safe.
 #ifndef KENSHO_VERIFY_PATH_VALIDATOR_H_
 #define KENSHO_VERIFY_PATH_VALIDATOR_H_
 
@@ -50,11 +53,15 @@ struct PathResult {
   absl::Time window_start;   // latest notBefore along the chain
   absl::Time window_end;     // earliest notAfter along the chain
   int chain_length = 0;
+  // The same inputs always give this result (not a transient failure such
+  // as out-of-memory), so it may be cached.
+  bool deterministic = false;
 };
 
 class PathValidator {
  public:
-  // `trust` must outlive the validator; `cache_capacity` bounds the result cache.
+  // `trust` must outlive the validator; `cache_capacity` bounds the cache of
+  // passes, a quarter of it (at least 1) the cache of failures; 0 caches none.
   PathValidator(std::shared_ptr<const TrustStore> trust, size_t cache_capacity);
   ~PathValidator();
 
@@ -66,7 +73,11 @@ class PathValidator {
                       const TrustProfile& profile, const PolicyInputs& policy, bool* cached);
 
   const TrustStore& trust() const { return *trust_; }
+  // Cached passes and failures together, and their bound.
   int64_t cache_size() const;
+  int64_t cache_capacity() const {
+    return static_cast<int64_t>(cache_capacity_ + failure_capacity_);
+  }
 
  private:
   struct ProfileStore;
@@ -76,9 +87,12 @@ class PathValidator {
 
   std::shared_ptr<const TrustStore> trust_;
   std::vector<std::unique_ptr<ProfileStore>> stores_;  // parallel to trust_->profiles()
+  using Cache = std::unordered_map<std::string, std::shared_ptr<const PathResult>>;
   const size_t cache_capacity_;
+  const size_t failure_capacity_;
   mutable absl::Mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const PathResult>> cache_ ABSL_GUARDED_BY(mu_);
+  Cache passes_ ABSL_GUARDED_BY(mu_);
+  Cache failures_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace kensho::verify
