@@ -7,12 +7,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <initializer_list>
+#include <memory>
 
 #include "absl/status/status.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "jpki/jst_date.h"
 #include "verify/cms_signed_data.h"
+#include "verify/der.h"
 
 namespace kensho::verify {
 namespace {
@@ -68,10 +71,21 @@ const EVP_MD* DigestForOid(absl::string_view oid) {
   return nullptr;
 }
 
-std::string Digest(const EVP_MD* md, absl::string_view data) {
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+// The digest of `parts` in order; empty if hashing failed. The context is
+// kept per thread: EVP_Digest allocates and frees one on every call.
+std::string Digest(const EVP_MD* md, std::initializer_list<absl::string_view> parts) {
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) return "";
+  if (ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) return "";
+  for (absl::string_view p : parts) {
+    if (EVP_DigestUpdate(ctx.get(), p.data(), p.size()) != 1) return "";
+  }
+  if (EVP_DigestFinal_ex(ctx.get(), out, &len) != 1) return "";
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
@@ -638,9 +652,9 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
       run.Check("digest", CheckResult::kFailed, "SHA-1 is below the SHA-256 floor", ts);
       run.Fail(SubIndication::kCryptoConstraintsFailure);
     }
-    std::string signed_bytes;
+    std::string content_digest;
     if (md != nullptr && md != kSha1Md && !run.failed()) {
-      const std::string content_digest = Digest(md, content);
+      content_digest = Digest(md, {content});
       if (signer.signed_attributes.has_value()) {
         const SignedAttributes& attrs = *signer.signed_attributes;
         if (attrs.signing_time.has_value()) run.verdict().signing_time = *attrs.signing_time;
@@ -659,13 +673,10 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
         } else if (run.tracing()) {
           run.Check("message_digest", CheckResult::kPassed, "", ts);
         }
-        signed_bytes = signer.SignedBytes();
       } else if (view->content_type != oid::kData) {
         run.Check("signed_attributes", CheckResult::kFailed,
                   "signed attributes are required when the content is not id-data", ts);
         run.Fail(SubIndication::kFormatFailure);
-      } else {
-        signed_bytes = std::string(content);
       }
     }
     if (run.verdict().signing_time.has_value() && options.use_signing_time) {
@@ -681,7 +692,20 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
         run.Check("signature", CheckResult::kFailed, std::string(alg.status().message()), ts);
         run.Fail(SubIndication::kCryptoConstraintsFailure);
       } else {
-        run.CheckSignature(*leaf, *alg, signed_bytes, false, signer.signature);
+        // What the signature covers, hashed here without copying it: the
+        // signed attributes re-tagged as a SET (SignerInfoView::SignedBytes)
+        // or, without them, the content, whose digest is often already known.
+        const EVP_MD* sig_md = SignatureHash(*alg);
+        std::string covered;
+        if (signer.signed_attributes.has_value()) {
+          const absl::string_view attrs = signer.signed_attributes->whole;
+          static constexpr char kSetTag[1] = {static_cast<char>(der::kSet)};
+          covered = Digest(sig_md, {absl::string_view(kSetTag, 1), attrs.substr(1)});
+        } else {
+          covered = EVP_MD_get_type(sig_md) == EVP_MD_get_type(md) ? content_digest
+                                                                      : Digest(sig_md, {content});
+        }
+        run.CheckSignature(*leaf, *alg, covered, /*is_digest=*/true, signer.signature);
       }
     }
     if (leaf != nullptr) {
