@@ -1,11 +1,8 @@
 #include "verify/cms_signed_data.h"
 
-#include <openssl/asn1.h>
-
-#include <ctime>
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/der_time.h"
 #include "verify/der.h"
 
 namespace kensho::verify {
@@ -18,18 +15,12 @@ absl::Status Bad(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("CMS: ", what));
 }
 
+// signingTime: RFC 5652 section 11.3 asks for the RFC 5280 forms (UTC,
+// seconds, no fractions), which is what ParseDerTime accepts.
 bool ParseTime(const Element& e, absl::Time* out) {
-  if (e.tag != der::kUtcTime && e.tag != der::kGeneralizedTime) return false;
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(e.whole.data());
-  ASN1_TIME* t = d2i_ASN1_TIME(nullptr, &p, static_cast<long>(e.whole.size()));
-  if (t == nullptr) return false;
-  struct tm tm = {};
-  bool ok = ASN1_TIME_to_tm(t, &tm) == 1;
-  ASN1_TIME_free(t);
-  if (!ok) return false;
-  *out = absl::FromCivil(absl::CivilSecond(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                                           tm.tm_hour, tm.tm_min, tm.tm_sec),
-                         absl::UTCTimeZone());
+  absl::StatusOr<absl::Time> t = ParseDerTime(e.tag, e.contents);
+  if (!t.ok()) return false;
+  *out = *t;
   return true;
 }
 

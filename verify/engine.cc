@@ -100,8 +100,9 @@ X509_ALGOR* ParseAlgor(absl::string_view der) {
 absl::StatusOr<SignatureAlgorithm> SignerAlgorithm(absl::string_view signature_algorithm,
                                                    absl::string_view digest_algorithm) {
   thread_local absl::flat_hash_map<std::string, absl::StatusOr<SignatureAlgorithm>> memo;
-  std::string key = absl::StrCat(signature_algorithm.size(), ":", signature_algorithm,
-                                 digest_algorithm);
+  thread_local std::string key;  // reused: no allocation per look-up
+  key.clear();
+  absl::StrAppend(&key, signature_algorithm.size(), ":", signature_algorithm, digest_algorithm);
   if (auto it = memo.find(key); it != memo.end()) return it->second;
   X509_ALGOR* sig_alg = ParseAlgor(signature_algorithm);
   X509_ALGOR* dig_alg = ParseAlgor(digest_algorithm);
@@ -111,7 +112,7 @@ absl::StatusOr<SignatureAlgorithm> SignerAlgorithm(absl::string_view signature_a
           : SignatureAlgorithmFromAlgor(sig_alg, dig_alg);
   X509_ALGOR_free(sig_alg);
   X509_ALGOR_free(dig_alg);
-  if (memo.size() < 64) memo.emplace(std::move(key), alg);
+  if (memo.size() < 64) memo.emplace(key, alg);
   return alg;
 }
 
@@ -425,8 +426,7 @@ std::shared_ptr<const LifecycleMemo> Engine::Lifecycle(const ParsedCertificate& 
                                                       absl::Time at) {
   const Certificate& cert = *leaf.certificate;
   const absl::CivilDay day = jpki::JstDay(at);
-  std::string key;
-  key.reserve(64);  // one allocation
+  thread_local std::string key;  // reused: no allocation per look-up
   key = cert.sha256();
   absl::StrAppend(&key, "|", static_cast<int>(use), "|", static_cast<int>(kind), "|",
                   static_cast<int64_t>(day - absl::CivilDay(1970, 1, 1)));
@@ -467,7 +467,7 @@ std::shared_ptr<const LifecycleMemo> Engine::Lifecycle(const ParsedCertificate& 
   }
   absl::MutexLock lock(&memo_mu_);
   if (lifecycle_memo_.size() >= options_.certificate_cache_capacity) lifecycle_memo_.clear();
-  lifecycle_memo_.emplace(std::move(key), memo);
+  lifecycle_memo_.emplace(key, memo);
   return memo;
 }
 
