@@ -61,10 +61,10 @@ void AppendTime(absl::Time t, std::string* out) {
   const int ms = static_cast<int>(millis - second * 1000);
   out->push_back('"');
   out->append(cached);
-  char frac[8];
-  std::snprintf(frac, sizeof frac, ".%03dZ", ms);
-  out->append(frac);
-  out->push_back('"');
+  // ".mmmZ" by hand: snprintf was a fifth of a record's formatting.
+  const char frac[6] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                        static_cast<char>('0' + ms % 10), 'Z', '"'};
+  out->append(frac, sizeof frac);
 }
 
 }  // namespace
