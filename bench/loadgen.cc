@@ -1,7 +1,7 @@
 // loadgen: a gRPC load generator for kensho (issue 7), driven by a jpki_sim
 // workload (manifest.json). Contract: ../shared/docs/api.md.
 //
-//   loadgen --target=127.0.0.1:50051 --workload=DIR --mode=unary|batch|stream
+//   loadgen --target=127.0.0.1:50051 --workload=DIR --mode=unary|batch|stream|empty
 //           (--concurrency=N | --rate=N) [--requests=N] [--duration=S]
 //           [--batch_size=N] [--streams=N] [--types=signed_document,...]
 //           [--variants=good,...] [--expect_revocation] [--json=FILE]
@@ -24,6 +24,10 @@
 // Every verdict is compared with the manifest's expectation (indication and
 // sub_indication); items expecting REVOKED are left out unless
 // --expect_revocation (for a server that has the world's CRLs loaded).
+//
+// --mode=empty sends grpc.health.v1.Health/Check instead of each item (unary,
+// the same loops and counts; an answer other than SERVING is a mismatch): the
+// cost of a gRPC call that does no work, to set beside kensho's (bench/compare).
 //
 // The client uses the gRPC callback API: no thread per outstanding call.
 // Only loopback targets are accepted unless --allow_remote.
@@ -56,6 +60,7 @@
 #include "base/file_io.h"
 #include "bench/loadgen_stats.h"
 #include "conformance/json.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "proto/kensho.grpc.pb.h"
 
 namespace kensho::bench {
@@ -124,7 +129,7 @@ uint64_t ParseUint(const std::string& name, const std::string& v) {
 }
 
 const char kUsage[] =
-    "usage: loadgen --target=HOST:PORT --workload=DIR [--mode=unary|batch|stream]\n"
+    "usage: loadgen --target=HOST:PORT --workload=DIR [--mode=unary|batch|stream|empty]\n"
     "         [--concurrency=N | --rate=ITEMS_PER_S] [--requests=N] [--duration=S]\n"
     "         [--batch_size=N] [--streams=N] [--channels=N] [--types=a,b] [--variants=a,b]\n"
     "         [--expect_revocation] [--json=FILE] [--csv=FILE] [--svg=FILE]\n"
@@ -180,8 +185,8 @@ Flags ParseFlags(int argc, char** argv) {
   }
   if (f.target.empty()) Die("--target is required\n" + std::string(kUsage));
   if (f.workload.empty()) Die("--workload is required\n" + std::string(kUsage));
-  if (f.mode != "unary" && f.mode != "batch" && f.mode != "stream") {
-    Die("--mode must be unary, batch or stream");
+  if (f.mode != "unary" && f.mode != "batch" && f.mode != "stream" && f.mode != "empty") {
+    Die("--mode must be unary, batch, stream or empty");
   }
   if (f.concurrency > 0 && f.rate > 0) Die("give --concurrency (closed loop) or --rate (open loop)");
   if (f.rate == 0 && f.concurrency == 0) f.concurrency = 16;
@@ -408,6 +413,24 @@ class Recorder {
     }
   }
 
+  // One answered --mode=empty call: counted like a verdict (as_expected:
+  // the server said SERVING).
+  void Empty(bool as_expected, int64_t latency_ns, int64_t now_ns) {
+    std::lock_guard<std::mutex> lock(mu_);
+    SecondStats& s = Second(now_ns);
+    s.latency.Record(latency_ns);
+    total_.Record(latency_ns);
+    verdict_latency_.Record(latency_ns);
+    ++s.completed;
+    ++completed_;
+    ++verdicts_;
+    if (!as_expected) {
+      ++s.mismatches;
+      ++mismatches_;
+      ++mismatch_kinds_["health: expected SERVING"];
+    }
+  }
+
   void Error(int code, const std::string& message, int64_t latency_ns, int64_t now_ns,
              uint64_t n = 1) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -577,8 +600,10 @@ std::chrono::system_clock::time_point Deadline(double seconds) {
 
 class UnaryDriver {
  public:
-  UnaryDriver(Control* ctl, std::vector<std::unique_ptr<v1::Validator::Stub>>* stubs)
-      : ctl_(ctl), stubs_(stubs) {}
+  // `health` non-empty: --mode=empty, each item is a Health/Check instead.
+  UnaryDriver(Control* ctl, std::vector<std::unique_ptr<v1::Validator::Stub>>* stubs,
+              std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>>* health)
+      : ctl_(ctl), stubs_(stubs), health_(health) {}
 
   // Closed loop: one chain = one outstanding item.
   void StartChain() {
@@ -599,6 +624,8 @@ class UnaryDriver {
     v1::Challenge challenge;
     v1::VerifyAuthAssertionRequest auth;
     v1::Verdict verdict;
+    grpc::health::v1::HealthCheckRequest health_req;
+    grpc::health::v1::HealthCheckResponse health;
   };
 
   bool Next(int64_t intended_ns, bool chain) {
@@ -614,6 +641,11 @@ class UnaryDriver {
     ctl_->rec()->Rpcs(1);
     auto& stub = (*stubs_)[seq % stubs_->size()];
     op->ctx.set_deadline(Deadline(ctl_->flags().timeout));
+    if (!health_->empty()) {
+      (*health_)[seq % health_->size()]->async()->Check(
+          &op->ctx, &op->health_req, &op->health, [this, op](grpc::Status s) { Done(op, s); });
+      return true;
+    }
     switch (op->item->kind) {
       case Kind::kDocument:
         stub->async()->VerifySignedDocument(&op->ctx, &op->item->request.signed_document(),
@@ -650,7 +682,10 @@ class UnaryDriver {
 
   void Done(Op* op, const grpc::Status& s) {
     const int64_t now = NowNs();
-    if (s.ok()) {
+    if (s.ok() && !health_->empty()) {
+      ctl_->rec()->Empty(op->health.status() == grpc::health::v1::HealthCheckResponse::SERVING,
+                         now - op->t0, now);
+    } else if (s.ok()) {
       ctl_->rec()->Verdict(*op->item, op->verdict, now - op->t0, now);
     } else {
       ctl_->rec()->Error(s.error_code(), s.error_message(), now - op->t0, now);
@@ -663,6 +698,7 @@ class UnaryDriver {
 
   Control* ctl_;
   std::vector<std::unique_ptr<v1::Validator::Stub>>* stubs_;
+  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>>* health_;
 };
 
 // ------------------------------------------------------------------ batch
@@ -973,6 +1009,7 @@ int Run(const Flags& flags) {
                w.skipped_logins_mode, flags.mode.c_str());
 
   std::vector<std::unique_ptr<v1::Validator::Stub>> stubs;
+  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health;
   for (int i = 0; i < flags.channels; ++i) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(-1);
@@ -984,6 +1021,7 @@ int Run(const Flags& flags) {
       Die("cannot connect to " + flags.target + " within 5 s");
     }
     stubs.push_back(v1::Validator::NewStub(channel));
+    if (flags.mode == "empty") health.push_back(grpc::health::v1::Health::NewStub(channel));
   }
 
   const bool open_loop = flags.rate > 0;
@@ -1024,12 +1062,12 @@ int Run(const Flags& flags) {
     }
   });
 
-  UnaryDriver unary(&ctl, &stubs);
+  UnaryDriver unary(&ctl, &stubs, &health);
   BatchDriver batch(&ctl, &stubs, flags.batch_size);
   std::vector<std::unique_ptr<StreamWorker>> streams;
 
   if (!open_loop) {
-    if (flags.mode == "unary") {
+    if (flags.mode == "unary" || flags.mode == "empty") {
       for (int i = 0; i < flags.concurrency; ++i) unary.StartChain();
     } else if (flags.mode == "batch") {
       for (int i = 0; i < flags.concurrency; ++i) batch.StartChain();
@@ -1073,7 +1111,7 @@ int Run(const Flags& flags) {
         rec.NotSent(per_fire);  // the client's own bound: counted, not queued
         continue;
       }
-      bool ok = flags.mode == "unary"   ? unary.Fire(intended)
+      bool ok = flags.mode == "unary" || flags.mode == "empty" ? unary.Fire(intended)
                 : flags.mode == "batch" ? batch.Fire(intended)
                                         : streams[k % streams.size()]->Send(intended);
       if (!ok) break;

@@ -37,6 +37,14 @@ for s in $(seq 1 "$DURATION"); do
   awk '/VmRSS/ {print $2}' /proc/$PID/status >>"$T/rss"
 done
 wait $LG || { cat "$T/loadgen.out"; exit 1; }
+# The load generator's control mode (Health/Check calls) against the same server.
+"$LOADGEN" --target="$ADDRESS" --workload="$T/world" --mode=empty --concurrency=8 \
+  --requests=500 --quiet --json="$T/empty.json" >"$T/empty.out" 2>&1 || { cat "$T/empty.out"; exit 1; }
+python3 - "$T/empty.json" <<'PY' || { cat "$T/empty.out"; exit 1; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(0 if (r["mode"], r["verdicts"], r["errors"], r["mismatches"]) == ("empty", 500, 0, 0) else 1)
+PY
 kill -TERM $PID
 wait $PID
 STATUS=$?
