@@ -75,18 +75,28 @@ struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 
-// The digest of `parts` in order; empty if hashing failed. The context is
-// kept per thread: EVP_Digest allocates and frees one on every call.
-std::string Digest(const EVP_MD* md, std::initializer_list<absl::string_view> parts) {
+// A digest by value: no heap string for 32-64 bytes on every document.
+struct DigestValue {
+  char bytes[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;  // 0: hashing failed
+  absl::string_view view() const { return absl::string_view(bytes, size); }
+};
+
+// The digest of `parts` in order. The context is kept per thread: EVP_Digest
+// allocates and frees one on every call.
+DigestValue Digest(const EVP_MD* md, std::initializer_list<absl::string_view> parts) {
   thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) return "";
+  DigestValue d;
+  if (ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) return d;
   for (absl::string_view p : parts) {
-    if (EVP_DigestUpdate(ctx.get(), p.data(), p.size()) != 1) return "";
+    if (EVP_DigestUpdate(ctx.get(), p.data(), p.size()) != 1) return d;
   }
-  if (EVP_DigestFinal_ex(ctx.get(), out, &len) != 1) return "";
-  return std::string(reinterpret_cast<char*>(out), len);
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(d.bytes), &len) != 1) {
+    return d;
+  }
+  d.size = len;
+  return d;
 }
 
 X509_ALGOR* ParseAlgor(absl::string_view der) {
@@ -652,7 +662,7 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
       run.Check("digest", CheckResult::kFailed, "SHA-1 is below the SHA-256 floor", ts);
       run.Fail(SubIndication::kCryptoConstraintsFailure);
     }
-    std::string content_digest;
+    DigestValue content_digest;
     if (md != nullptr && md != kSha1Md && !run.failed()) {
       content_digest = Digest(md, {content});
       if (signer.signed_attributes.has_value()) {
@@ -666,7 +676,7 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
           run.Check("signed_attributes", CheckResult::kFailed,
                     "contentType attribute differs from eContentType", ts);
           run.Fail(SubIndication::kFormatFailure);
-        } else if (*attrs.message_digest != content_digest) {
+        } else if (*attrs.message_digest != content_digest.view()) {
           run.Check("message_digest", CheckResult::kFailed,
                     "messageDigest does not match the content", ts);
           run.Fail(SubIndication::kHashFailure);
@@ -696,7 +706,7 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
         // signed attributes re-tagged as a SET (SignerInfoView::SignedBytes)
         // or, without them, the content, whose digest is often already known.
         const EVP_MD* sig_md = SignatureHash(*alg);
-        std::string covered;
+        DigestValue covered;
         if (signer.signed_attributes.has_value()) {
           const absl::string_view attrs = signer.signed_attributes->whole;
           static constexpr char kSetTag[1] = {static_cast<char>(der::kSet)};
@@ -705,7 +715,7 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
           covered = EVP_MD_get_type(sig_md) == EVP_MD_get_type(md) ? content_digest
                                                                       : Digest(sig_md, {content});
         }
-        run.CheckSignature(*leaf, *alg, covered, /*is_digest=*/true, signer.signature);
+        run.CheckSignature(*leaf, *alg, covered.view(), /*is_digest=*/true, signer.signature);
       }
     }
     if (leaf != nullptr) {
