@@ -394,41 +394,19 @@ class Recorder {
                                     : v1::SubIndication_Name(v.sub_indication());
     bool match = got_ind == item.expect_indication && got_sub == item.expect_sub;
     std::lock_guard<std::mutex> lock(mu_);
-    SecondStats& s = Second(now_ns);
-    s.latency.Record(latency_ns);
-    total_.Record(latency_ns);
-    verdict_latency_.Record(latency_ns);
-    ++s.completed;
-    ++completed_;
-    ++verdicts_;
-    if (!match) {
-      ++s.mismatches;
-      ++mismatches_;
-      std::string kind = item.type + "/" + item.variant + ": expected " +
-                         item.expect_indication + "/" + item.expect_sub + " got " + got_ind +
-                         "/" + got_sub;
-      if (++mismatch_kinds_[kind] == 1 && mismatch_examples_.size() < 5) {
-        mismatch_examples_.push_back(item.id + ": " + v.summary());
-      }
+    if (Answered(match, latency_ns, now_ns)) return;
+    std::string kind = item.type + "/" + item.variant + ": expected " + item.expect_indication +
+                       "/" + item.expect_sub + " got " + got_ind + "/" + got_sub;
+    if (++mismatch_kinds_[kind] == 1 && mismatch_examples_.size() < 5) {
+      mismatch_examples_.push_back(item.id + ": " + v.summary());
     }
   }
 
-  // One answered --mode=empty call: counted like a verdict (as_expected:
-  // the server said SERVING).
-  void Empty(bool as_expected, int64_t latency_ns, int64_t now_ns) {
+  // One answered --mode=empty call: counted like a verdict, as expected when
+  // the server said SERVING.
+  void Empty(bool serving, int64_t latency_ns, int64_t now_ns) {
     std::lock_guard<std::mutex> lock(mu_);
-    SecondStats& s = Second(now_ns);
-    s.latency.Record(latency_ns);
-    total_.Record(latency_ns);
-    verdict_latency_.Record(latency_ns);
-    ++s.completed;
-    ++completed_;
-    ++verdicts_;
-    if (!as_expected) {
-      ++s.mismatches;
-      ++mismatches_;
-      ++mismatch_kinds_["health: expected SERVING"];
-    }
+    if (!Answered(serving, latency_ns, now_ns)) ++mismatch_kinds_["health: expected SERVING"];
   }
 
   void Error(int code, const std::string& message, int64_t latency_ns, int64_t now_ns,
@@ -500,6 +478,23 @@ class Recorder {
   }
 
  private:
+  // Counts an answer (mu_ held); false, after counting it, when it was not
+  // what was expected.
+  bool Answered(bool as_expected, int64_t latency_ns, int64_t now_ns) {
+    SecondStats& s = Second(now_ns);
+    s.latency.Record(latency_ns);
+    total_.Record(latency_ns);
+    verdict_latency_.Record(latency_ns);
+    ++s.completed;
+    ++completed_;
+    ++verdicts_;
+    if (!as_expected) {
+      ++s.mismatches;
+      ++mismatches_;
+    }
+    return as_expected;
+  }
+
   SecondStats& Second(int64_t now_ns) {
     last_ns_ = std::max(last_ns_, now_ns);
     int64_t i = (now_ns - start_ns_) / 1000000000;
