@@ -3,6 +3,7 @@
 // signature then covers the content itself), each also tampered with.
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,14 @@ namespace kensho::verify {
 namespace {
 
 int Sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
+
+// Flips one byte of the (attached) content, found by its text.
+std::string Tamper(std::string cms) {
+  const size_t at = cms.find("kensho test content");
+  EXPECT_NE(at, std::string::npos);
+  if (at != std::string::npos) cms[at] ^= 0x01;
+  return cms;
+}
 
 class EngineSignedDocumentTest : public ::testing::Test {
  protected:
@@ -57,46 +66,36 @@ class EngineSignedDocumentTest : public ::testing::Test {
     return der.ok() ? *der : "";
   }
 
+  // Signs with `flags` and each digest of `mds`; each message must pass and
+  // its tampered copy fail with `tampered`.
+  void ExpectSigned(const std::string& name, const std::string& flags,
+                    std::initializer_list<const char*> mds, SubIndication tampered) {
+    for (const char* md : mds) {
+      SCOPED_TRACE(md);
+      const std::string cms = Sign(absl::StrCat(name, "_", md), absl::StrCat(flags, " -md ", md));
+      auto v = engine_->VerifySignedDocument(cms, "", options_);
+      ASSERT_TRUE(v.ok()) << v.status();
+      EXPECT_EQ(v->sub_indication, SubIndication::kNone) << v->summary;
+      auto bad = engine_->VerifySignedDocument(Tamper(cms), "", options_);
+      ASSERT_TRUE(bad.ok()) << bad.status();
+      EXPECT_EQ(bad->sub_indication, tampered) << bad->summary;
+    }
+  }
+
   static std::string* dir_;
   std::unique_ptr<Engine> engine_;
   VerifyOptions options_;
 };
 std::string* EngineSignedDocumentTest::dir_ = nullptr;
 
-// Flips one byte of the (attached) content, found by its text.
-std::string Tamper(std::string cms) {
-  const size_t at = cms.find("kensho test content");
-  EXPECT_NE(at, std::string::npos);
-  if (at != std::string::npos) cms[at] ^= 0x01;
-  return cms;
-}
-
 TEST_F(EngineSignedDocumentTest, WithSignedAttributes) {
-  for (const char* md : {"sha256", "sha384", "sha512"}) {
-    SCOPED_TRACE(md);
-    const std::string cms = Sign(absl::StrCat("attrs_", md), absl::StrCat("-md ", md));
-    auto v = engine_->VerifySignedDocument(cms, "", options_);
-    ASSERT_TRUE(v.ok()) << v.status();
-    EXPECT_EQ(v->sub_indication, SubIndication::kNone) << v->summary;
-    // The content no longer matches the messageDigest attribute.
-    auto bad = engine_->VerifySignedDocument(Tamper(cms), "", options_);
-    ASSERT_TRUE(bad.ok()) << bad.status();
-    EXPECT_EQ(bad->sub_indication, SubIndication::kHashFailure) << bad->summary;
-  }
+  // The content no longer matches the messageDigest attribute.
+  ExpectSigned("attrs", "", {"sha256", "sha384", "sha512"}, SubIndication::kHashFailure);
 }
 
 TEST_F(EngineSignedDocumentTest, WithoutSignedAttributesTheSignatureCoversTheContent) {
-  for (const char* md : {"sha256", "sha384"}) {
-    SCOPED_TRACE(md);
-    const std::string cms = Sign(absl::StrCat("noattr_", md), absl::StrCat("-noattr -md ", md));
-    auto v = engine_->VerifySignedDocument(cms, "", options_);
-    ASSERT_TRUE(v.ok()) << v.status();
-    EXPECT_EQ(v->sub_indication, SubIndication::kNone) << v->summary;
-    // No messageDigest to compare: the signature itself must fail.
-    auto bad = engine_->VerifySignedDocument(Tamper(cms), "", options_);
-    ASSERT_TRUE(bad.ok()) << bad.status();
-    EXPECT_EQ(bad->sub_indication, SubIndication::kSigCryptoFailure) << bad->summary;
-  }
+  // No messageDigest to compare: the signature itself must fail.
+  ExpectSigned("noattr", "-noattr", {"sha256", "sha384"}, SubIndication::kSigCryptoFailure);
 }
 
 }  // namespace
