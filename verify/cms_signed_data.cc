@@ -142,10 +142,9 @@ absl::StatusOr<SignerInfoView> ParseSignerInfo(const Element& e) {
 
 }  // namespace
 
-std::string SignerInfoView::SignedBytes() const {
-  std::string out(signed_attributes->whole);
-  out[0] = static_cast<char>(der::kSet);
-  return out;
+std::array<absl::string_view, 2> SignerInfoView::SignedPieces() const {
+  static constexpr char kSetTag[1] = {static_cast<char>(der::kSet)};
+  return {absl::string_view(kSetTag, 1), signed_attributes->whole.substr(1)};
 }
 
 absl::StatusOr<SignedDataView> ParseSignedData(absl::string_view input) {

@@ -8,6 +8,7 @@
 #ifndef KENSHO_VERIFY_CMS_SIGNED_DATA_H_
 #define KENSHO_VERIFY_CMS_SIGNED_DATA_H_
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +26,7 @@ inline constexpr size_t kMaxSignedAttributes = 64;
 
 struct SignedAttributes {
   // The [0] IMPLICIT element as received; the signature covers it re-tagged
-  // as a SET (0x31), see SignedBytes().
+  // as a SET (0x31), see SignerInfoView::SignedPieces().
   absl::string_view whole;
   std::optional<absl::string_view> content_type;    // OID contents
   std::optional<absl::string_view> message_digest;  // OCTET STRING contents
@@ -45,9 +46,10 @@ struct SignerInfoView {
   absl::string_view signature_algorithm;  // whole AlgorithmIdentifier
   absl::string_view signature;
 
-  // What the signature covers when signed attributes are present: their
-  // DER with the SET tag.
-  std::string SignedBytes() const;
+  // What the signature covers when signed attributes are present, as two
+  // pieces to hash in order without copying: the SET tag (0x31) that
+  // replaces their [0] tag, then the rest of their DER.
+  std::array<absl::string_view, 2> SignedPieces() const;
 };
 
 struct SignedDataView {

@@ -7,15 +7,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <initializer_list>
 #include <memory>
 
 #include "absl/status/status.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "jpki/jst_date.h"
 #include "verify/cms_signed_data.h"
-#include "verify/der.h"
 
 namespace kensho::verify {
 namespace {
@@ -84,7 +83,7 @@ struct DigestValue {
 
 // The digest of `parts` in order. The context is kept per thread: EVP_Digest
 // allocates and frees one on every call.
-DigestValue Digest(const EVP_MD* md, std::initializer_list<absl::string_view> parts) {
+DigestValue Digest(const EVP_MD* md, absl::Span<const absl::string_view> parts) {
   thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   DigestValue d;
   if (ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1) return d;
@@ -703,14 +702,12 @@ absl::StatusOr<Verdict> Engine::VerifySignedDocument(absl::string_view cms,
         run.Fail(SubIndication::kCryptoConstraintsFailure);
       } else {
         // What the signature covers, hashed here without copying it: the
-        // signed attributes re-tagged as a SET (SignerInfoView::SignedBytes)
-        // or, without them, the content, whose digest is often already known.
+        // signed attributes re-tagged as a SET or, without them, the
+        // content, whose digest is often already known.
         const EVP_MD* sig_md = SignatureHash(*alg);
         DigestValue covered;
         if (signer.signed_attributes.has_value()) {
-          const absl::string_view attrs = signer.signed_attributes->whole;
-          static constexpr char kSetTag[1] = {static_cast<char>(der::kSet)};
-          covered = Digest(sig_md, {absl::string_view(kSetTag, 1), attrs.substr(1)});
+          covered = Digest(sig_md, signer.SignedPieces());
         } else {
           covered = EVP_MD_get_type(sig_md) == EVP_MD_get_type(md) ? content_digest
                                                                       : Digest(sig_md, {content});
