@@ -22,6 +22,7 @@
 #include "conformance/json.h"
 #include "gtest/gtest.h"
 #include "proto/kensho.grpc.pb.h"
+#include "tests/e2e_client.h"
 #include "tests/e2e_util.h"
 #include "tests/server_process.h"
 #include "tools/jpki_sim/world.h"
@@ -72,18 +73,6 @@ World MakeWorld(const std::string& name) {
     if (Str(c, "status") == "good") w.good.push_back(c);
   }
   return w;
-}
-
-// ValidateCertificate for the world's certificate `cert` under `mode`.
-v1::Verdict Validate(v1::Validator::Stub* stub, const std::string& world, const JsonValue& cert,
-                     v1::RevocationMode mode) {
-  grpc::ClientContext ctx;
-  v1::ValidateCertificateRequest req;
-  req.set_certificate(ReadFile(world + "/" + Str(cert, "file")));
-  req.mutable_policy()->set_revocation_mode(mode);
-  v1::Verdict verdict;
-  EXPECT_TRUE(stub->ValidateCertificate(&ctx, req, &verdict).ok());
-  return verdict;
 }
 
 void WriteOcspOnlyConfig(const std::string& path, const std::string& world, int port,
@@ -138,7 +127,8 @@ TEST(OcspE2ETest, PreferOcspAnswersFromARealResponder) {
       grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
 
   auto validate = [&](const JsonValue& cert) {
-    return Validate(stub.get(), world, cert, v1::REVOCATION_MODE_PREFER_OCSP);
+    return testing::ValidateWorldCertificate(stub.get(), world, cert,
+                                             v1::REVOCATION_MODE_PREFER_OCSP);
   };
   // The first answer cannot wait for the network: UNKNOWN (soft-fail) while
   // the query runs in the background; then the OCSP answer.
@@ -218,7 +208,8 @@ http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
   auto stub = v1::Validator::NewStub(
       grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
   auto validate = [&](const JsonValue& cert) {
-    return Validate(stub.get(), w.dir, cert, v1::REVOCATION_MODE_HARD_FAIL);
+    return testing::ValidateWorldCertificate(stub.get(), w.dir, cert,
+                                             v1::REVOCATION_MODE_HARD_FAIL);
   };
 
   // Query queued: TRY_LATER.

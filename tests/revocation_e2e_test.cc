@@ -25,6 +25,7 @@
 #include "conformance/json.h"
 #include "gtest/gtest.h"
 #include "proto/kensho.grpc.pb.h"
+#include "tests/e2e_client.h"
 #include "tests/e2e_util.h"
 #include "tests/server_process.h"
 #include "tools/jpki_sim/world.h"
@@ -181,13 +182,7 @@ class RevocationE2ETest : public ::testing::Test {
   v1::Verdict Validate(const JsonValue& cert, v1::RevocationMode mode =
                                                   v1::REVOCATION_MODE_DEFAULT) {
     auto stub = v1::Validator::NewStub(channel_);
-    grpc::ClientContext ctx;
-    v1::ValidateCertificateRequest req;
-    req.set_certificate(ReadFile(world_ + "/" + Str(cert, "file")));
-    req.mutable_policy()->set_revocation_mode(mode);
-    v1::Verdict verdict;
-    EXPECT_TRUE(stub->ValidateCertificate(&ctx, req, &verdict).ok());
-    return verdict;
+    return testing::ValidateWorldCertificate(stub.get(), world_, cert, mode);
   }
 
   v1::PartitionStatus Partition(const std::string& id) {
