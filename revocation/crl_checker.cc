@@ -89,10 +89,14 @@ verify::RevocationSummary CrlRevocationChecker::Check(const verify::Certificate&
 
 std::shared_ptr<const std::vector<std::string>> CrlRevocationChecker::DistributionPoints(
     const verify::Certificate& leaf) const {
+  if (auto recent = recent_dps_.Find(leaf.sha256()); recent != nullptr) return recent;
   {
     absl::ReaderMutexLock lock(&mu_);
     auto it = dps_.find(leaf.sha256());
-    if (it != dps_.end()) return it->second;
+    if (it != dps_.end()) {
+      recent_dps_.Put(leaf.sha256(), it->second);
+      return it->second;
+    }
   }
   std::vector<std::string> out;
   auto* points = static_cast<STACK_OF(DIST_POINT)*>(
@@ -119,6 +123,7 @@ std::shared_ptr<const std::vector<std::string>> CrlRevocationChecker::Distributi
   }
   sk_DIST_POINT_pop_free(points, DIST_POINT_free);
   auto shared = std::make_shared<const std::vector<std::string>>(std::move(out));
+  recent_dps_.Put(leaf.sha256(), shared);
   absl::MutexLock lock(&mu_);
   if (dps_.size() >= kMaxMemo) dps_.clear();
   dps_[leaf.sha256()] = shared;

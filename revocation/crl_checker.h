@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "base/per_thread_cache.h"
 #include "cache/revocation_lookup_cache.h"
 #include "cache/revocation_store.h"
 #include "revocation/ocsp_manager.h"
@@ -66,6 +67,8 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
   mutable absl::Mutex mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> dps_
       ABSL_GUARDED_BY(mu_);
+  // In front of dps_, per thread: no lock for a repeat signer.
+  PerThreadCache<std::string, std::vector<std::string>> recent_dps_{2048};
 };
 
 // api.md's RevocationReason name for a CRL reason; empty for unspecified.

@@ -4,6 +4,8 @@
 #ifndef KENSHO_SERVER_VALIDATOR_HANDLER_H_
 #define KENSHO_SERVER_VALIDATOR_HANDLER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -41,9 +43,18 @@ class ValidatorHandler {
   void SwapEngine(std::shared_ptr<verify::Engine> engine);
 
  private:
+  // The engine for a call, from the calling thread's own reference, renewed
+  // when SwapEngine has run since: no lock and no reference count written
+  // per call (both cores writing that one mutex and count cost ~0.2 µs a
+  // call). Valid until this thread calls Current() again.
+  verify::Engine& Current() const;
+
   const Clock clock_;
+  const uint64_t id_;  // process-unique: which handler a thread's reference is for
   mutable absl::Mutex mu_;
   std::shared_ptr<verify::Engine> engine_ ABSL_GUARDED_BY(mu_);
+  // Bumped by SwapEngine; read (not written) by every call.
+  std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace kensho::server

@@ -1,11 +1,22 @@
 #include "verify/certificate_cache.h"
 
+#include <algorithm>
+
 #include "absl/hash/hash.h"
 
 namespace kensho::verify {
+namespace {
+
+// Certificates each thread keeps for itself: the signers and CAs of the
+// moment (a server has a handful of threads, so a few MB at most).
+constexpr size_t kRecentPerThread = 2048;
+
+}  // namespace
 
 CertificateCache::CertificateCache(size_t capacity)
-    : capacity_(capacity), per_shard_(capacity / kShards + 1) {}
+    : capacity_(capacity),
+      per_shard_(capacity / kShards + 1),
+      recent_(std::min<size_t>(capacity, kRecentPerThread)) {}
 
 absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
     absl::string_view der) {
@@ -15,16 +26,21 @@ absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
   // take each other's slot (no chains), so crafted collisions cost a miss.
   const uint64_t key = absl::HashOf(
       der.size(), der.substr(der.size() > kKeyTailBytes ? der.size() - kKeyTailBytes : 0));
+  if (auto recent = recent_.Find(key); recent != nullptr && recent->certificate->der() == der) {
+    hits_.Add(1);
+    return recent;
+  }
   Shard& shard = shards_[(key >> 56) % kShards];
   {
     absl::ReaderMutexLock lock(&shard.mu);
     auto it = shard.map.find(key);
     if (it != shard.map.end() && it->second->certificate->der() == der) {
-      shard.hits.fetch_add(1, std::memory_order_relaxed);
+      hits_.Add(1);
+      recent_.Put(key, it->second);
       return it->second;
     }
   }
-  shard.misses.fetch_add(1, std::memory_order_relaxed);
+  misses_.Add(1);
   // Parse outside the lock: it is the expensive part.
   auto cert = Certificate::ParseDer(der);
   if (!cert.ok()) return cert.status();
@@ -33,6 +49,7 @@ absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
   parsed->certificate = *std::move(cert);
   std::shared_ptr<const ParsedCertificate> result = std::move(parsed);
   if (capacity_ == 0) return result;
+  recent_.Put(key, result);
   absl::MutexLock lock(&shard.mu);
   auto [it, inserted] = shard.map.emplace(key, result);
   if (!inserted) {
@@ -50,17 +67,9 @@ absl::StatusOr<std::shared_ptr<const ParsedCertificate>> CertificateCache::Get(
   return result;
 }
 
-int64_t CertificateCache::hits() const {
-  int64_t n = 0;
-  for (const Shard& s : shards_) n += s.hits.load(std::memory_order_relaxed);
-  return n;
-}
+int64_t CertificateCache::hits() const { return hits_.Sum(); }
 
-int64_t CertificateCache::misses() const {
-  int64_t n = 0;
-  for (const Shard& s : shards_) n += s.misses.load(std::memory_order_relaxed);
-  return n;
-}
+int64_t CertificateCache::misses() const { return misses_.Sum(); }
 
 size_t CertificateCache::size() const {
   size_t n = 0;

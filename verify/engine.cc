@@ -439,10 +439,14 @@ std::shared_ptr<const LifecycleMemo> Engine::Lifecycle(const ParsedCertificate& 
   key = cert.sha256();
   absl::StrAppend(&key, "|", static_cast<int>(use), "|", static_cast<int>(kind), "|",
                   static_cast<int64_t>(day - absl::CivilDay(1970, 1, 1)));
+  if (auto recent = recent_lifecycle_.Find(key); recent != nullptr) return recent;
   {
     absl::ReaderMutexLock lock(&memo_mu_);
     auto it = lifecycle_memo_.find(key);
-    if (it != lifecycle_memo_.end()) return it->second;
+    if (it != lifecycle_memo_.end()) {
+      recent_lifecycle_.Put(key, it->second);
+      return it->second;
+    }
   }
   auto memo = std::make_shared<LifecycleMemo>();
   CertificateSummary& summary = memo->summary;
@@ -474,6 +478,7 @@ std::shared_ptr<const LifecycleMemo> Engine::Lifecycle(const ParsedCertificate& 
   if (in.kind == jpki::CertKind::kSignature) {
     for (const auto& f : leaf.facts.basic_four_findings) memo->findings.push_back(f);
   }
+  recent_lifecycle_.Put(key, memo);
   absl::MutexLock lock(&memo_mu_);
   if (lifecycle_memo_.size() >= options_.certificate_cache_capacity) lifecycle_memo_.clear();
   lifecycle_memo_.emplace(key, memo);
@@ -490,7 +495,8 @@ Engine::Engine(std::shared_ptr<const TrustStore> trust, EngineOptions options,
       challenges_(options_.challenges != nullptr
                       ? options_.challenges
                       : std::make_shared<InMemoryChallengeStore>(options_.challenge_ttl,
-                                                                 options_.challenge_capacity)) {}
+                                                                 options_.challenge_capacity)),
+      recent_lifecycle_(std::min<size_t>(options_.certificate_cache_capacity, 2048)) {}
 
 absl::Status Engine::CheckProfile(const VerifyOptions& options) const {
   if (!options.trust_profile.empty() && trust_->Find(options.trust_profile) == nullptr) {

@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/per_thread_cache.h"
 #include "jpki/lifecycle_rules.h"
 #include "jpki/oids.h"
 #include "verify/certificate_cache.h"
@@ -125,6 +126,9 @@ class Engine {
   absl::Mutex memo_mu_;
   std::unordered_map<std::string, std::shared_ptr<const LifecycleMemo>> lifecycle_memo_
       ABSL_GUARDED_BY(memo_mu_);
+  // In front of lifecycle_memo_: no lock for a repeat signer (see
+  // base/per_thread_cache.h).
+  PerThreadCache<std::string, LifecycleMemo> recent_lifecycle_;
 };
 
 }  // namespace kensho::verify

@@ -63,12 +63,15 @@ std::string WeakKeyReason(X509* cert) {
   return "key type is not accepted (RSA or EC P-256/P-384 only)";
 }
 
-std::string CacheKey(const ParsedCertificate& leaf,
-                     const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
-                     const TrustProfile& profile, const PolicyInputs& policy) {
-  std::string key;
-  // One allocation for the usual key (no intermediates, no policy).
-  key.reserve(48 + profile.name.size() + 33 * intermediates.size());
+// Results each thread keeps for itself (see path_validator.h).
+constexpr size_t kRecentPerThread = 2048;
+
+// The cache key, built in a buffer the thread reuses: no allocation per
+// look-up. Valid until this thread's next call.
+const std::string& CacheKey(const ParsedCertificate& leaf,
+                            const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
+                            const TrustProfile& profile, const PolicyInputs& policy) {
+  thread_local std::string key;
   key = leaf.certificate->sha256();
   absl::StrAppend(&key, "|", profile.name);
   for (const auto& i : intermediates) absl::StrAppend(&key, "|", i->certificate->sha256());
@@ -85,7 +88,8 @@ std::string CacheKey(const ParsedCertificate& leaf,
 PathValidator::PathValidator(std::shared_ptr<const TrustStore> trust, size_t cache_capacity)
     : trust_(std::move(trust)),
       cache_capacity_(cache_capacity),
-      failure_capacity_(cache_capacity == 0 ? 0 : std::max<size_t>(1, cache_capacity / 4)) {
+      failure_capacity_(cache_capacity == 0 ? 0 : std::max<size_t>(1, cache_capacity / 4)),
+      recent_(std::min<size_t>(cache_capacity, kRecentPerThread)) {
   for (const TrustProfile& profile : trust_->profiles()) {
     auto ps = std::make_unique<ProfileStore>();
     ps->profile = &profile;
@@ -121,13 +125,18 @@ std::shared_ptr<const PathResult> PathValidator::Validate(
     r->detail = absl::StrCat("trust profile '", profile.name, "' is not loaded");
     return r;
   }
-  std::string key = CacheKey(leaf, intermediates, profile, policy);
+  const std::string& key = CacheKey(leaf, intermediates, profile, policy);
+  if (auto recent = recent_.Find(key); recent != nullptr) {
+    *cached = true;
+    return recent;
+  }
   {
     absl::ReaderMutexLock lock(&mu_);  // concurrent look-ups do not wait for each other
     for (const Cache* cache : {&passes_, &failures_}) {
       auto it = cache->find(key);
       if (it != cache->end()) {
         *cached = true;
+        recent_.Put(key, it->second);
         return it->second;
       }
     }
@@ -137,12 +146,13 @@ std::shared_ptr<const PathResult> PathValidator::Validate(
   const bool passed = result->status == PathStatus::kOk;
   const size_t capacity = passed ? cache_capacity_ : failure_capacity_;
   if (capacity == 0) return result;
+  recent_.Put(key, result);
   absl::MutexLock lock(&mu_);
   Cache& cache = passed ? passes_ : failures_;
   // Bounded: when full, start over. Entries are cheap to recompute and a
   // simple reset cannot grow without bound under adversarial keys.
   if (cache.size() >= capacity) cache.clear();
-  cache.emplace(std::move(key), result);
+  cache.emplace(key, result);
   return result;
 }
 
