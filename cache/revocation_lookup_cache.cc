@@ -9,6 +9,9 @@
 namespace kensho::cache {
 namespace {
 
+// Answers each thread keeps for itself (see the header).
+constexpr size_t kRecentPerThread = 2048;
+
 // be16 length || partition id || serial, into *key (reused: a hit then
 // allocates nothing).
 void SetCacheKey(absl::string_view partition_id, absl::string_view serial, std::string* key) {
@@ -22,7 +25,7 @@ void SetCacheKey(absl::string_view partition_id, absl::string_view serial, std::
 }  // namespace
 
 RevocationLookupCache::RevocationLookupCache(const RevocationStore* store, Options options)
-    : store_(store) {
+    : store_(store), recent_(std::min<size_t>(options.max_entries, kRecentPerThread)) {
   shard_count_ = static_cast<size_t>(std::max(1, options.shards));
   per_shard_ = std::max<size_t>(1, options.max_entries / shard_count_);
   shards_ = std::make_unique<Shard[]>(shard_count_);
@@ -51,12 +54,16 @@ absl::StatusOr<std::optional<StoredRevokedEntry>> RevocationLookupCache::Lookup(
   // Read before the store lookup: an answer is tagged with a count no newer
   // than the state it was read from, so a change in between invalidates it.
   const uint64_t now = store_->change_count();
+  if (auto recent = recent_.Find(key); recent != nullptr && recent->change_count == now) {
+    return entry_of(*recent);
+  }
   {
     absl::MutexLock lock(&shard.mu);
     auto it = shard.index.find(key);
     if (it != shard.index.end()) {
       if (it->second->change_count == now) {
         shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
+        recent_.Put(key, std::make_shared<const Node>(*it->second));
         return entry_of(*it->second);
       }
       shard.lru.erase(it->second);
@@ -71,6 +78,7 @@ absl::StatusOr<std::optional<StoredRevokedEntry>> RevocationLookupCache::Lookup(
     node.invalidity_date = hit->entry.invalidity_date;
   }
   std::optional<StoredRevokedEntry> answer = entry_of(node);
+  recent_.Put(key, std::make_shared<const Node>(node));
   absl::MutexLock lock(&shard.mu);
   auto it = shard.index.find(key);
   if (it != shard.index.end()) {  // another thread filled it meanwhile

@@ -13,6 +13,10 @@
 // not: an answer is the entry's dates and reason, keyed by partition and
 // serial).
 //
+// Each thread also keeps the answers it gave lately in a table of its own
+// (base/per_thread_cache.h), checked against the same count: a repeat
+// look-up takes no lock and moves nothing in the shared LRU.
+//
 // Thread-safety: all methods may be called concurrently (sharded mutexes).
 // The store must outlive the cache.
 #ifndef KENSHO_CACHE_REVOCATION_LOOKUP_CACHE_H_
@@ -30,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "base/per_thread_cache.h"
 #include "cache/revocation_store.h"
 
 namespace kensho::cache {
@@ -73,6 +78,7 @@ class RevocationLookupCache {
   };
 
   const RevocationStore* store_;
+  PerThreadCache<std::string, Node> recent_;
   size_t per_shard_;
   std::unique_ptr<Shard[]> shards_;
   size_t shard_count_;

@@ -340,17 +340,33 @@ absl::StatusOr<PartitionView> PartitionManager::Import(std::string id, absl::str
 
 std::shared_ptr<const cache::PartitionMetadata> PartitionManager::Covering(
     const std::string& distribution_point, const std::string& issuer_key_id) const {
-  absl::ReaderMutexLock lock(&mu_);  // every verification reads this
-  auto it = covering_.find(distribution_point);
-  if (it == covering_.end()) return nullptr;
-  for (const Cover& c : it->second) {
-    if (c.issuer_key_id == issuer_key_id) return c.stored;
+  thread_local std::string key;  // reused: no allocation per look-up
+  key.assign(distribution_point).push_back('\0');
+  key.append(issuer_key_id);
+  // Read before the shared map: an answer is tagged with a count no newer
+  // than the map it came from, so a change in between invalidates it.
+  const uint64_t changes = covering_changes_.load(std::memory_order_acquire);
+  if (auto recent = recent_covers_.Find(key); recent != nullptr && recent->changes == changes) {
+    return recent->stored;
   }
-  return nullptr;
+  std::shared_ptr<const cache::PartitionMetadata> stored;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = covering_.find(distribution_point);
+    if (it == covering_.end()) return nullptr;
+    for (const Cover& c : it->second) {
+      if (c.issuer_key_id == issuer_key_id) stored = c.stored;
+    }
+  }
+  if (stored != nullptr) {
+    recent_covers_.Put(key, std::make_shared<const RecentCover>(RecentCover{changes, stored}));
+  }
+  return stored;
 }
 
 void PartitionManager::SetCovering(const std::string& id, const std::string& distribution_point,
                                    std::shared_ptr<const cache::PartitionMetadata> stored) {
+  covering_changes_.fetch_add(1, std::memory_order_release);
   for (auto it = covering_.begin(); it != covering_.end();) {
     std::vector<Cover>& covers = it->second;
     covers.erase(std::remove_if(covers.begin(), covers.end(),

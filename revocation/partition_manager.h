@@ -12,6 +12,7 @@
 #ifndef KENSHO_REVOCATION_PARTITION_MANAGER_H_
 #define KENSHO_REVOCATION_PARTITION_MANAGER_H_
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/per_thread_cache.h"
 #include "cache/revocation_codec.h"
 #include "cache/revocation_store.h"
 #include "verify/trust_store.h"
@@ -146,6 +148,15 @@ class PartitionManager {
     std::shared_ptr<const cache::PartitionMetadata> stored;
   };
   absl::flat_hash_map<std::string, std::vector<Cover>> covering_ ABSL_GUARDED_BY(mu_);
+  // Bumped by every SetCovering. Each thread keeps the answers it gave in a
+  // table of its own, tagged with this count and used only while it is
+  // unchanged: a repeat look-up takes no lock (base/per_thread_cache.h).
+  std::atomic<uint64_t> covering_changes_{0};
+  struct RecentCover {
+    uint64_t changes;
+    std::shared_ptr<const cache::PartitionMetadata> stored;
+  };
+  PerThreadCache<std::string, RecentCover> recent_covers_{1024};
   // Points covering_ at `stored` (replacing what partition `id` had there).
   void SetCovering(const std::string& id, const std::string& distribution_point,
                    std::shared_ptr<const cache::PartitionMetadata> stored)
