@@ -10,9 +10,19 @@
 
 namespace kensho {
 
+// Stripes for per-thread tallies: threads take stripe numbers in turn as
+// they first ask; with more threads than stripes some share one (so a
+// stripe's values must still be updated atomically).
+inline constexpr int kThreadStripes = 16;
+inline int ThreadStripe() {
+  static std::atomic<int> next{0};
+  thread_local const int mine = next.fetch_add(1, std::memory_order_relaxed) % kThreadStripes;
+  return mine;
+}
+
 class StripedCounter {
  public:
-  void Add(int64_t n) { stripes_[Stripe()].value.fetch_add(n, std::memory_order_relaxed); }
+  void Add(int64_t n) { stripes_[ThreadStripe()].value.fetch_add(n, std::memory_order_relaxed); }
   int64_t Sum() const {
     int64_t sum = 0;
     for (const auto& s : stripes_) sum += s.value.load(std::memory_order_relaxed);
@@ -20,18 +30,10 @@ class StripedCounter {
   }
 
  private:
-  static constexpr int kStripes = 16;
   struct alignas(64) Padded {
     std::atomic<int64_t> value{0};
   };
-  // Threads take stripes in turn as they first count; with more threads
-  // than stripes some share one, which is still correct.
-  static int Stripe() {
-    static std::atomic<int> next{0};
-    thread_local const int mine = next.fetch_add(1, std::memory_order_relaxed) % kStripes;
-    return mine;
-  }
-  std::array<Padded, kStripes> stripes_;
+  std::array<Padded, kThreadStripes> stripes_;
 };
 
 }  // namespace kensho

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/striped_counter.h"
+
 namespace kensho::server {
 
 int LiveStats::BucketOf(absl::Duration latency) {
@@ -27,22 +29,26 @@ void LiveStats::Slot::Add(int indication, absl::Duration took) {
   ++latency[BucketOf(took)];
 }
 
-LiveStats::Slot& LiveStats::SlotFor(int64_t second) {
-  Slot& slot = slots_[static_cast<size_t>(second % kSeconds)];
+LiveStats::Slot& LiveStats::Shard::SlotFor(int64_t second) {
+  Slot& slot = slots[static_cast<size_t>(second % kSeconds)];
   if (slot.second != second) slot = Slot{second};
   return slot;
 }
 
+LiveStats::Shard& LiveStats::Mine() { return shards_[ThreadStripe() % kShards]; }
+
 void LiveStats::Record(absl::Time now, int indication, absl::Duration latency) {
-  absl::MutexLock lock(&mu_);
-  SlotFor(absl::ToUnixSeconds(now)).Add(indication, latency);
+  Shard& shard = Mine();
+  absl::MutexLock lock(&shard.mu);
+  shard.SlotFor(absl::ToUnixSeconds(now)).Add(indication, latency);
 }
 
 void LiveStats::RecordMany(absl::Time now,
                            const std::vector<std::pair<int, absl::Duration>>& items) {
   if (items.empty()) return;
-  absl::MutexLock lock(&mu_);
-  Slot& slot = SlotFor(absl::ToUnixSeconds(now));
+  Shard& shard = Mine();
+  absl::MutexLock lock(&shard.mu);
+  Slot& slot = shard.SlotFor(absl::ToUnixSeconds(now));
   for (const auto& [indication, latency] : items) slot.Add(indication, latency);
 }
 
@@ -52,9 +58,9 @@ LiveStats::Window LiveStats::Summarize(absl::Time now, int seconds) const {
   Window w;
   w.seconds = seconds;
   std::array<uint64_t, kBuckets> latency{};
-  {
-    absl::MutexLock lock(&mu_);
-    for (const Slot& slot : slots_) {
+  for (const Shard& shard : shards_) {
+    absl::MutexLock lock(&shard.mu);
+    for (const Slot& slot : shard.slots) {
       if (slot.second < current - seconds || slot.second >= current) continue;
       w.errors += slot.errors;
       for (int i = 0; i < kIndications; ++i) w.by_indication[i] += slot.by_indication[i];
@@ -84,13 +90,15 @@ std::vector<int64_t> LiveStats::PerSecond(absl::Time now, int seconds) const {
   seconds = Clamp(seconds);
   const int64_t current = absl::ToUnixSeconds(now);
   std::vector<int64_t> out(static_cast<size_t>(seconds), 0);
-  absl::MutexLock lock(&mu_);
-  for (const Slot& slot : slots_) {
-    const int64_t age = current - slot.second;  // 1 = the last completed second
-    if (slot.second < 0 || age < 1 || age > seconds) continue;
-    int64_t n = slot.errors;
-    for (int64_t c : slot.by_indication) n += c;
-    out[static_cast<size_t>(seconds - age)] = n;
+  for (const Shard& shard : shards_) {
+    absl::MutexLock lock(&shard.mu);
+    for (const Slot& slot : shard.slots) {
+      const int64_t age = current - slot.second;  // 1 = the last completed second
+      if (slot.second < 0 || age < 1 || age > seconds) continue;
+      int64_t n = slot.errors;
+      for (int64_t c : slot.by_indication) n += c;
+      out[static_cast<size_t>(seconds - age)] += n;
+    }
   }
   return out;
 }

@@ -4,7 +4,10 @@
 // are cumulative since start; this answers "what is happening now" in process,
 // without a Prometheus server to compute rates.
 //
-// Thread-safe. Record() takes one uncontended mutex per verdict.
+// Thread-safe. Record() takes one mutex per verdict, of a shard the calling
+// thread keeps to itself (base/striped_counter.h's stripes), so two cores
+// recording at once do not trade one lock's cache line; reading merges the
+// shards.
 #ifndef KENSHO_SERVER_LIVE_STATS_H_
 #define KENSHO_SERVER_LIVE_STATS_H_
 
@@ -66,11 +69,16 @@ class LiveStats {
     void Add(int indication, absl::Duration took);
   };
   static int Clamp(int seconds);
-  // The slot for `second`, reset if it held an older one.
-  Slot& SlotFor(int64_t second) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  struct Shard {
+    mutable absl::Mutex mu;
+    std::array<Slot, kSeconds> slots ABSL_GUARDED_BY(mu);
+    // The slot for `second`, reset if it held an older one.
+    Slot& SlotFor(int64_t second) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  };
+  static constexpr int kShards = 8;
+  Shard& Mine();
 
-  mutable absl::Mutex mu_;
-  std::array<Slot, kSeconds> slots_ ABSL_GUARDED_BY(mu_);
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace kensho::server

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
+#include "base/striped_counter.h"
 #include "prometheus/metric_family.h"
 #include "prometheus/text_serializer.h"
 
@@ -48,6 +49,24 @@ const prometheus::Histogram::BucketBoundaries& IngestBuckets() {
 double Seconds(ServerMetrics::Clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
+
+// Buckets of RpcBuckets(), +Inf last.
+constexpr int kRpcBucketCount = 18;
+
+// Histogram::Observe's bucketing: the first boundary >= the value.
+int RpcBucketOf(double seconds) {
+  const auto& bounds = RpcBuckets();
+  return static_cast<int>(std::lower_bound(bounds.begin(), bounds.end(), seconds) -
+                          bounds.begin());
+}
+
+int64_t Nanos(ServerMetrics::Clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+using Tally = std::atomic<int64_t>;
+void Add(Tally& t, int64_t n) { t.fetch_add(n, std::memory_order_relaxed); }
+int64_t Read(const Tally& t) { return t.load(std::memory_order_relaxed); }
 
 using Labels = std::map<std::string, std::string>;
 
@@ -94,6 +113,40 @@ const char* RpcMethodName(RpcMethod method) { return kMethodNames[static_cast<in
 const char* StatusCodeName(int code) {
   return code >= 0 && code < ServerMetrics::kCodes ? kCodeNames[code] : "UNKNOWN";
 }
+
+// What one thread stripe has counted on the hot path. Every field only grows
+// except in_flight; sums over the stripes are the totals.
+struct alignas(64) ServerMetrics::Stripe {
+  struct Histogram {
+    std::array<Tally, kRpcBucketCount> buckets{};
+    Tally nanos{0};
+    void Observe(ServerMetrics::Clock::duration d) {
+      Add(buckets[static_cast<size_t>(RpcBucketOf(Seconds(d)))], 1);
+      Add(nanos, Nanos(d));
+    }
+  };
+  struct Method {
+    Tally in_flight{0};
+    std::array<Tally, ServerMetrics::kCodes> calls{};
+    Histogram rpc_duration, item_duration;
+    std::array<std::array<Tally, ServerMetrics::kSubIndications>, LiveStats::kIndications>
+        verdicts{};
+  };
+  std::array<Method, kRpcMethods> methods;
+};
+
+// The stripes' sums as last handed to Prometheus (counters and histograms
+// only grow there, so each scrape adds the difference).
+struct ServerMetrics::Published {
+  struct Method {
+    std::array<int64_t, ServerMetrics::kCodes> calls{};
+    std::array<std::array<int64_t, ServerMetrics::kSubIndications>, LiveStats::kIndications>
+        verdicts{};
+    std::array<int64_t, kRpcBucketCount> rpc_buckets{}, item_buckets{};
+    int64_t rpc_nanos = 0, item_nanos = 0;
+  };
+  std::array<Method, kRpcMethods> methods;
+};
 
 // Values owned elsewhere (the engine's caches, the partitions), read when
 // /metrics is scraped rather than copied on every change.
@@ -205,7 +258,9 @@ ServerMetrics::ServerMetrics(absl::Time started_at, const std::string& version)
                          .Help("1 when gRPC health says SERVING (trust loaded, required "
                                "revocation partitions fresh, not stopping)")
                          .Register(*registry_)
-                         .Add({})) {
+                         .Add({})),
+      stripes_(std::make_unique<Stripe[]>(kThreadStripes)),
+      published_(std::make_unique<Published>()) {
   for (int m = 0; m < kRpcMethods; ++m) {
     const std::string name = kMethodNames[m];
     methods_[m].rpc_duration = &rpc_duration_.Add({{"method", name}}, RpcBuckets());
@@ -239,33 +294,24 @@ void ServerMetrics::SetScrapeSources(std::function<std::shared_ptr<verify::Engin
   partitions_ = partitions;
 }
 
+ServerMetrics::Stripe& ServerMetrics::Mine() const { return stripes_[ThreadStripe()]; }
+
 ServerMetrics::Clock::time_point ServerMetrics::BeginCall(RpcMethod method) {
-  methods_[static_cast<int>(method)].in_flight->Increment();
-  in_flight_total_.fetch_add(1, std::memory_order_relaxed);
+  Add(Mine().methods[static_cast<int>(method)].in_flight, 1);
   return Clock::now();
 }
 
 void ServerMetrics::EndCall(RpcMethod method, Clock::time_point began, int code) {
-  PerMethod& m = methods_[static_cast<int>(method)];
-  m.in_flight->Decrement();
-  in_flight_total_.fetch_sub(1, std::memory_order_relaxed);
-  m.rpc_duration->Observe(Seconds(Clock::now() - began));
-  code = Index(code, kCodes);
-  Cached(m.calls[code], calls_, [&] {
-    return Labels{{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}};
-  }).Increment();
-  calls_total_.fetch_add(1, std::memory_order_relaxed);
+  // Maybe another stripe than BeginCall's (the call may end on another
+  // thread): only the sum of in_flight means anything.
+  Stripe::Method& m = Mine().methods[static_cast<int>(method)];
+  Add(m.in_flight, -1);
+  m.rpc_duration.Observe(Clock::now() - began);
+  Add(m.calls[static_cast<size_t>(Index(code, kCodes))], 1);
 }
 
 void ServerMetrics::CountVerdicts(RpcMethod method, int ind, int sub, int64_t n) {
-  Cached(methods_[static_cast<int>(method)].verdicts[ind][sub], verdicts_, [&] {
-    return Labels{
-        {"method", RpcMethodName(method)},
-        {"indication", v1::Indication_Name(static_cast<v1::Indication>(ind))},
-        {"sub_indication", v1::SubIndication_Name(static_cast<v1::SubIndication>(sub))}};
-  }).Increment(static_cast<double>(n));
-  by_indication_[ind].fetch_add(n, std::memory_order_relaxed);
-  by_sub_indication_[sub].fetch_add(n, std::memory_order_relaxed);
+  Add(Mine().methods[static_cast<int>(method)].verdicts[ind][sub], n);
 }
 
 void ServerMetrics::CountItemErrors(RpcMethod method, int code, int64_t n) {
@@ -284,17 +330,19 @@ void ServerMetrics::CountShed(RpcMethod method, int64_t n) {
 
 void ServerMetrics::RecordVerdict(RpcMethod method, const v1::Verdict& verdict,
                                   Clock::duration latency) {
-  PerMethod& m = methods_[static_cast<int>(method)];
   const int ind = Index(verdict.indication(), LiveStats::kIndications);
   CountVerdicts(method, ind, Index(verdict.sub_indication(), kSubIndications), 1);
-  if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
+  if (methods_[static_cast<int>(method)].item_duration != nullptr) {
+    Mine().methods[static_cast<int>(method)].item_duration.Observe(latency);
+  }
   live_.Record(absl::Now(), ind, absl::FromChrono(latency));
 }
 
 void ServerMetrics::RecordItemError(RpcMethod method, int code, Clock::duration latency) {
-  PerMethod& m = methods_[static_cast<int>(method)];
   CountItemErrors(method, Index(code, kCodes), 1);
-  if (m.item_duration != nullptr) m.item_duration->Observe(Seconds(latency));
+  if (methods_[static_cast<int>(method)].item_duration != nullptr) {
+    Mine().methods[static_cast<int>(method)].item_duration.Observe(latency);
+  }
   live_.Record(absl::Now(), -1, absl::FromChrono(latency));
 }
 
@@ -355,7 +403,71 @@ void ServerMetrics::RecordRevocationAttempt(const revocation::AttemptReport& rep
       .Increment();
 }
 
+void ServerMetrics::Publish() const {
+  absl::MutexLock lock(&publish_mu_);
+  // Adds what `now` holds beyond what was published, bucket by bucket.
+  using Buckets = std::array<int64_t, kRpcBucketCount>;
+  auto publish_histogram = [](prometheus::Histogram* h, const Buckets& now, int64_t now_nanos,
+                              Buckets* was, int64_t* was_nanos) {
+    if (h == nullptr || (now_nanos == *was_nanos && now == *was)) return;
+    std::vector<double> increments(kRpcBucketCount);
+    for (int b = 0; b < kRpcBucketCount; ++b) {
+      increments[b] = static_cast<double>(now[b] - (*was)[b]);
+    }
+    h->ObserveMultiple(increments, static_cast<double>(now_nanos - *was_nanos) * 1e-9);
+    *was = now;
+    *was_nanos = now_nanos;
+  };
+  for (int mi = 0; mi < kRpcMethods; ++mi) {
+    const RpcMethod method = static_cast<RpcMethod>(mi);
+    PerMethod& m = methods_[mi];
+    Published::Method& was = published_->methods[mi];
+    int64_t in_flight = 0;
+    Published::Method now;
+    for (int si = 0; si < kThreadStripes; ++si) {
+      const Stripe::Method& s = stripes_[si].methods[mi];
+      in_flight += Read(s.in_flight);
+      for (int c = 0; c < kCodes; ++c) now.calls[c] += Read(s.calls[c]);
+      for (int i = 0; i < LiveStats::kIndications; ++i) {
+        for (int u = 0; u < kSubIndications; ++u) now.verdicts[i][u] += Read(s.verdicts[i][u]);
+      }
+      for (int b = 0; b < kRpcBucketCount; ++b) {
+        now.rpc_buckets[b] += Read(s.rpc_duration.buckets[b]);
+        now.item_buckets[b] += Read(s.item_duration.buckets[b]);
+      }
+      now.rpc_nanos += Read(s.rpc_duration.nanos);
+      now.item_nanos += Read(s.item_duration.nanos);
+    }
+    m.in_flight->Set(static_cast<double>(in_flight));
+    for (int code = 0; code < kCodes; ++code) {
+      if (now.calls[code] == was.calls[code]) continue;
+      Cached(m.calls[code], calls_, [&] {
+        return Labels{{"method", RpcMethodName(method)}, {"code", kCodeNames[code]}};
+      }).Increment(static_cast<double>(now.calls[code] - was.calls[code]));
+      was.calls[code] = now.calls[code];
+    }
+    for (int ind = 0; ind < LiveStats::kIndications; ++ind) {
+      for (int sub = 0; sub < kSubIndications; ++sub) {
+        const int64_t delta = now.verdicts[ind][sub] - was.verdicts[ind][sub];
+        if (delta == 0) continue;
+        Cached(m.verdicts[ind][sub], verdicts_, [&] {
+          return Labels{
+              {"method", RpcMethodName(method)},
+              {"indication", v1::Indication_Name(static_cast<v1::Indication>(ind))},
+              {"sub_indication", v1::SubIndication_Name(static_cast<v1::SubIndication>(sub))}};
+        }).Increment(static_cast<double>(delta));
+        was.verdicts[ind][sub] = now.verdicts[ind][sub];
+      }
+    }
+    publish_histogram(m.rpc_duration, now.rpc_buckets, now.rpc_nanos, &was.rpc_buckets,
+                      &was.rpc_nanos);
+    publish_histogram(m.item_duration, now.item_buckets, now.item_nanos, &was.item_buckets,
+                      &was.item_nanos);
+  }
+}
+
 std::vector<MetricFamily> ServerMetrics::Collect() const {
+  Publish();
   std::vector<MetricFamily> families = registry_->Collect();
   for (MetricFamily& f : state_collector_->Collect()) families.push_back(std::move(f));
   return families;
@@ -367,16 +479,25 @@ std::string ServerMetrics::ScrapeText() const {
 
 ServerMetrics::Totals ServerMetrics::totals() const {
   Totals t;
-  t.calls = calls_total_.load(std::memory_order_relaxed);
   t.item_errors = item_errors_total_.load(std::memory_order_relaxed);
   t.shed = shed_total_.load(std::memory_order_relaxed);
-  t.in_flight = in_flight_total_.load(std::memory_order_relaxed);
-  for (int i = 0; i < LiveStats::kIndications; ++i) {
-    t.by_indication[i] = by_indication_[i].load(std::memory_order_relaxed);
-    t.verdicts += t.by_indication[i];
+  std::array<int64_t, kSubIndications> by_sub{};
+  for (int si = 0; si < kThreadStripes; ++si) {
+    for (const Stripe::Method& m : stripes_[si].methods) {
+      t.in_flight += Read(m.in_flight);
+      for (const Tally& c : m.calls) t.calls += Read(c);
+      for (int i = 0; i < LiveStats::kIndications; ++i) {
+        for (int u = 0; u < kSubIndications; ++u) {
+          const int64_t n = Read(m.verdicts[i][u]);
+          t.by_indication[i] += n;
+          by_sub[u] += n;
+        }
+      }
+    }
   }
+  for (int64_t n : t.by_indication) t.verdicts += n;
   for (int s = 1; s < kSubIndications; ++s) {
-    int64_t n = by_sub_indication_[s].load(std::memory_order_relaxed);
+    const int64_t n = by_sub[s];
     if (n > 0) {
       t.by_sub_indication.emplace_back(
           v1::SubIndication_Name(static_cast<v1::SubIndication>(s)), n);

@@ -1,5 +1,8 @@
 #include "server/metrics.h"
 
+#include <thread>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "server/json_string.h"
 #include "server/status_json.h"
@@ -47,6 +50,55 @@ TEST(ServerMetricsTest, CallsVerdictsAndShedAppearWithBoundedLabels) {
   EXPECT_EQ(t.item_errors, 1);
   EXPECT_EQ(t.shed, 1);
   EXPECT_EQ(t.in_flight, 0);
+}
+
+// Calls counted on many threads (each on its own stripe), begun on one
+// thread and ended on another, scraped twice: each scrape shows the totals
+// so far, and the histogram's count and sum follow.
+TEST(ServerMetricsTest, CountsFromManyThreadsAddUpAcrossScrapes) {
+  ServerMetrics metrics(absl::FromUnixSeconds(1700000000), "1");
+  v1::Verdict passed;
+  passed.set_indication(v1::TOTAL_PASSED);
+  auto run = [&](int calls) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 20; ++t) {  // more threads than stripes
+      threads.emplace_back([&] {
+        for (int i = 0; i < calls; ++i) {
+          ServerMetrics::Clock::time_point began;
+          std::thread([&] { began = metrics.BeginCall(RpcMethod::kVerifySignedDocument); }).join();
+          metrics.RecordVerdict(RpcMethod::kVerifySignedDocument, passed,
+                                std::chrono::microseconds(100));
+          metrics.EndCall(RpcMethod::kVerifySignedDocument, began - std::chrono::milliseconds(2),
+                          0);
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  };
+  run(5);
+  std::string text = metrics.ScrapeText();
+  EXPECT_TRUE(Has(text, "kensho_rpc_calls_total{code=\"OK\",method=\"VerifySignedDocument\"} 100"))
+      << text;
+  EXPECT_TRUE(Has(text, "kensho_rpc_duration_seconds_count{method=\"VerifySignedDocument\"} 100"));
+  run(10);
+  text = metrics.ScrapeText();
+  EXPECT_TRUE(Has(text, "kensho_rpc_calls_total{code=\"OK\",method=\"VerifySignedDocument\"} 300"))
+      << text;
+  EXPECT_TRUE(Has(text, "kensho_verdicts_total{indication=\"TOTAL_PASSED\",method=\"Verify"
+                        "SignedDocument\",sub_indication=\"SUB_INDICATION_UNSPECIFIED\"} 300"));
+  EXPECT_TRUE(Has(text, "kensho_rpc_duration_seconds_count{method=\"VerifySignedDocument\"} 300"));
+  // Every call took at least 2 ms: none in the buckets below 2.5 ms.
+  EXPECT_TRUE(Has(text, "kensho_rpc_duration_seconds_bucket{method=\"VerifySignedDocument\","
+                        "le=\"0.001\"} 0"))
+      << text;
+  EXPECT_TRUE(Has(text, "kensho_rpc_duration_seconds_bucket{method=\"VerifySignedDocument\","
+                        "le=\"+Inf\"} 300"));
+  EXPECT_TRUE(Has(text, "kensho_rpc_calls_in_flight{method=\"VerifySignedDocument\"} 0"));
+  const ServerMetrics::Totals t = metrics.totals();
+  EXPECT_EQ(t.calls, 300);
+  EXPECT_EQ(t.verdicts, 300);
+  EXPECT_EQ(t.in_flight, 0);
+  EXPECT_EQ(metrics.live().Summarize(absl::Now() + absl::Seconds(1), 5).verdicts, 300);
 }
 
 // A batch task's tally records exactly what recording each item would.
