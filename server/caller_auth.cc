@@ -15,6 +15,11 @@ namespace {
 
 constexpr size_t kMaxMemo = 10000;
 
+uint64_t NextAuthorizerId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 }  // namespace
 
 bool RateLimiter::TryTake(double n, absl::Time now) {
@@ -40,7 +45,7 @@ void StreamLimiter::Close() {
   --open_;
 }
 
-CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) {
+CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) : id_(NextAuthorizerId()) {
   mtls_ = !config.tls().client_ca_file().empty();
   Reload(config);
 }
@@ -70,14 +75,29 @@ void CallerAuthorizer::Reload(const v1::ServerConfig& config) {
   open_rights_ = std::move(open_rights);
   callers_ = std::move(callers);
   memo_.clear();
+  generation_.fetch_add(1, std::memory_order_release);
+}
+
+CallerRights CallerAuthorizer::OpenRights() const {
+  struct Held {
+    uint64_t authorizer = 0;
+    uint64_t generation = 0;
+    CallerRights rights;
+  };
+  thread_local Held held;
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  if (held.authorizer != id_ || held.generation != generation) {
+    absl::ReaderMutexLock lock(&mu_);
+    // Read under mu_ with the rights: a Reload in between only makes the
+    // next call renew again.
+    held = {id_, generation_.load(std::memory_order_relaxed), open_rights_};
+  }
+  return held.rights;
 }
 
 absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
     const grpc::ServerContextBase& context) const {
-  if (!mtls_) {
-    absl::ReaderMutexLock lock(&mu_);  // every call reads; only a reload writes
-    return open_rights_;
-  }
+  if (!mtls_) return OpenRights();
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   std::string pem;
   if (auth != nullptr) {
@@ -89,15 +109,21 @@ absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
 }
 
 absl::StatusOr<CallerRights> CallerAuthorizer::IdentifyPem(const std::string& pem) const {
-  if (!mtls_) {
-    absl::ReaderMutexLock lock(&mu_);  // every call reads; only a reload writes
-    return open_rights_;
-  }
+  if (!mtls_) return OpenRights();
   if (pem.empty()) return absl::UnauthenticatedError("a client certificate is required");
+  // Read before the shared memo: an answer is tagged with a generation no
+  // newer than the callers it was found among.
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  if (auto recent = recent_.Find(pem); recent != nullptr && recent->generation == generation) {
+    return recent->rights;
+  }
   {
     absl::ReaderMutexLock lock(&mu_);
     auto it = memo_.find(pem);
-    if (it != memo_.end()) return it->second;
+    if (it != memo_.end()) {
+      recent_.Put(pem, std::make_shared<const Recent>(Recent{generation, it->second}));
+      return it->second;
+    }
   }
   absl::StatusOr<CallerRights> result =
       absl::PermissionDeniedError("this client certificate is not a configured caller");
@@ -124,7 +150,10 @@ absl::StatusOr<CallerRights> CallerAuthorizer::IdentifyPem(const std::string& pe
           ") is not a configured caller"));
     }
   }
+  recent_.Put(pem, std::make_shared<const Recent>(Recent{generation, result}));
   absl::MutexLock lock(&mu_);
+  // Judged against callers a Reload has since replaced: not worth keeping.
+  if (generation_.load(std::memory_order_relaxed) != generation) return result;
   if (memo_.size() >= kMaxMemo) memo_.clear();
   memo_.emplace(pem, result);
   return result;
