@@ -49,11 +49,18 @@ class PerThreadCache {
   }
 
   // Remembers `value` for `key` in this thread (replacing what was there).
+  //
+  // The table holds it through a holder of its own, and Find returns
+  // pointers that share the holder's ownership: copying them writes the
+  // holder's reference count, which only this thread touches, and not the
+  // value's, which every core that uses the value writes.
   void Put(Key key, std::shared_ptr<const Value> value) const {
     if (capacity_ == 0) return;
     Table* t = Mine(/*create=*/true);
     if (t->map.size() >= capacity_) t->map.clear();
-    t->map.insert_or_assign(std::move(key), std::move(value));
+    auto holder = std::make_shared<const std::shared_ptr<const Value>>(std::move(value));
+    const Value* raw = holder->get();
+    t->map.insert_or_assign(std::move(key), std::shared_ptr<const Value>(std::move(holder), raw));
   }
 
  private:

@@ -347,7 +347,10 @@ std::shared_ptr<const cache::PartitionMetadata> PartitionManager::Covering(
   // than the map it came from, so a change in between invalidates it.
   const uint64_t changes = covering_changes_.load(std::memory_order_acquire);
   if (auto recent = recent_covers_.Find(key); recent != nullptr && recent->changes == changes) {
-    return recent->stored;
+    // Owned through this thread's entry: no write to the metadata's count,
+    // which every verification against this partition would make.
+    const cache::PartitionMetadata* stored = recent->stored.get();
+    return std::shared_ptr<const cache::PartitionMetadata>(std::move(recent), stored);
   }
   std::shared_ptr<const cache::PartitionMetadata> stored;
   {
