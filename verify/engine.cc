@@ -344,7 +344,7 @@ class Engine::Run {
     verdict_.timing.revocation += Lap();
     switch (verdict_.revocation.status) {
       case RevocationStatus::kGood:
-        Check("revocation", CheckResult::kPassed, verdict_.revocation.source_id, t);
+        if (tracing()) Check("revocation", CheckResult::kPassed, verdict_.revocation.source_id, t);
         break;
       case RevocationStatus::kRevoked:
         Check("revocation", CheckResult::kFailed,
@@ -359,7 +359,7 @@ class Engine::Run {
         } else if (mode == RevocationMode::kHardFail) {
           Check("revocation", CheckResult::kFailed, "no fresh revocation status (hard-fail)", t);
           Fail(SubIndication::kRevocationUnavailable);
-        } else {
+        } else if (tracing()) {
           Check("revocation", CheckResult::kSkipped,
                 engine_->revocation_ == nullptr
                     ? "no revocation source configured (soft-fail)"
@@ -381,7 +381,9 @@ class Engine::Run {
     verdict_.timing.signature += Lap();
     switch (check.result) {
       case SignatureResult::kValid:
-        Check("signature", CheckResult::kPassed, std::string(SignatureAlgorithmName(alg)), t);
+        if (tracing()) {
+          Check("signature", CheckResult::kPassed, std::string(SignatureAlgorithmName(alg)), t);
+        }
         return;
       case SignatureResult::kInvalid:
         Check("signature", CheckResult::kFailed, check.detail, t);
