@@ -17,6 +17,12 @@
 // by its successor. A thread keeps tables for at most kOwnersPerThread
 // owners of one type; the least recently used is dropped for a new one.
 //
+// Memory: a table holds no copies, only references to values the shared
+// cache also holds; but it keeps them alive after the shared cache drops
+// them, so at most threads x kOwnersPerThread x capacity extra values can
+// be alive (the users cap capacity at 2048; a server has a few dozen
+// threads).
+//
 // Thread-safe: every thread only ever touches its own tables.
 #ifndef KENSHO_BASE_PER_THREAD_CACHE_H_
 #define KENSHO_BASE_PER_THREAD_CACHE_H_
