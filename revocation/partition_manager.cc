@@ -340,9 +340,13 @@ absl::StatusOr<PartitionView> PartitionManager::Import(std::string id, absl::str
 
 std::shared_ptr<const cache::PartitionMetadata> PartitionManager::Covering(
     const std::string& distribution_point, const std::string& issuer_key_id) const {
-  thread_local std::string key;  // reused: no allocation per look-up
-  key.assign(distribution_point).push_back('\0');
-  key.append(issuer_key_id);
+  // Length-prefixed, so no two (point, key id) pairs share a key whatever
+  // bytes they hold; reused: no allocation per look-up.
+  thread_local std::string key;
+  const uint32_t n = static_cast<uint32_t>(distribution_point.size());
+  const char length[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                          static_cast<char>(n >> 8), static_cast<char>(n)};
+  key.assign(length, sizeof length).append(distribution_point).append(issuer_key_id);
   // Read before the shared map: an answer is tagged with a count no newer
   // than the map it came from, so a change in between invalidates it.
   const uint64_t changes = covering_changes_.load(std::memory_order_acquire);

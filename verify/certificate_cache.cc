@@ -8,7 +8,7 @@ namespace kensho::verify {
 namespace {
 
 // Certificates each thread keeps for itself: the signers and CAs of the
-// moment (a server has a handful of threads, so a few MB at most).
+// moment (references to the shared cache's own objects, not copies).
 constexpr size_t kRecentPerThread = 2048;
 
 }  // namespace

@@ -68,9 +68,10 @@ constexpr size_t kRecentPerThread = 2048;
 
 // The cache key, built in a buffer the thread reuses: no allocation per
 // look-up. Valid until this thread's next call.
-const std::string& CacheKey(const ParsedCertificate& leaf,
-                            const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
-                            const TrustProfile& profile, const PolicyInputs& policy) {
+const std::string& CacheKey(
+    const ParsedCertificate& leaf,
+    const std::vector<std::shared_ptr<const ParsedCertificate>>& intermediates,
+    const TrustProfile& profile, const PolicyInputs& policy) {
   thread_local std::string key;
   key = leaf.certificate->sha256();
   absl::StrAppend(&key, "|", profile.name);
