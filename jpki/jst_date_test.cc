@@ -36,6 +36,25 @@ TEST(JstDayTest, DayBoundaryIsFifteenHundredZulu) {
   }
 }
 
+// The arithmetic JstDay agrees with absl's conversion in the JST zone, at
+// and around every day boundary, before and after 1970, to the nanosecond.
+TEST(JstDayTest, AgreesWithTimeZoneConversion) {
+  const absl::TimeZone jst = absl::FixedTimeZone(9 * 3600);
+  for (int64_t day = -800000; day <= 800000; day += 997) {
+    const absl::Time boundary = absl::FromUnixSeconds(day * 86400 - 9 * 3600);
+    for (absl::Duration d : {absl::ZeroDuration(), absl::Nanoseconds(-1), absl::Nanoseconds(1),
+                             absl::Seconds(-1), absl::Hours(12), absl::Hours(-12)}) {
+      const absl::Time t = boundary + d;
+      ASSERT_EQ(JstDay(t), absl::ToCivilDay(t, jst)) << t;
+    }
+  }
+  // Far outside the arithmetic's range absl converts.
+  for (int64_t s : {int64_t{1} << 45, -(int64_t{1} << 45)}) {
+    const absl::Time far = absl::FromUnixSeconds(s);
+    EXPECT_EQ(JstDay(far), absl::ToCivilDay(far, jst));
+  }
+}
+
 TEST(JstDayTest, InfiniteTimesSaturate) {
   EXPECT_EQ(JstDay(absl::InfiniteFuture()), absl::CivilDay::max());
   EXPECT_EQ(JstDay(absl::InfinitePast()), absl::CivilDay::min());
