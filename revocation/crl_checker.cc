@@ -130,25 +130,52 @@ std::shared_ptr<const std::vector<std::string>> CrlRevocationChecker::Distributi
   return shared;
 }
 
+std::shared_ptr<const cache::PartitionMetadata> CrlRevocationChecker::CoveringPartition(
+    const verify::Certificate& leaf, const std::string& key_id, bool* has_points,
+    std::string* first_point) const {
+  *has_points = true;
+  thread_local std::string key;  // reused: no allocation per look-up
+  key.assign(leaf.sha256()).append(key_id);  // the SHA-256 has a fixed length
+  // Read before the look-ups below: an answer is tagged with a count no
+  // newer than the coverage it came from.
+  const uint64_t changes = partitions_->covering_changes();
+  if (auto recent = recent_partitions_.Find(key); recent != nullptr && recent->changes == changes) {
+    const cache::PartitionMetadata* partition = recent->partition.get();
+    return std::shared_ptr<const cache::PartitionMetadata>(std::move(recent), partition);
+  }
+  const std::shared_ptr<const std::vector<std::string>> points = DistributionPoints(leaf);
+  if (points->empty()) {
+    *has_points = false;
+    return nullptr;
+  }
+  for (const std::string& dp : *points) {
+    if (auto partition = partitions_->Covering(dp, key_id); partition != nullptr) {
+      recent_partitions_.Put(
+          key, std::make_shared<const RecentPartition>(RecentPartition{changes, partition}));
+      return partition;
+    }
+  }
+  *first_point = points->front();
+  return nullptr;
+}
+
 verify::RevocationSummary CrlRevocationChecker::FromCrl(const verify::Certificate& leaf,
                                                         const verify::Certificate& issuer,
                                                         absl::Time validation_time,
                                                         verify::RevocationMode mode) const {
   verify::RevocationSummary r;
-  const std::shared_ptr<const std::vector<std::string>> points = DistributionPoints(leaf);
-  if (points->empty()) {
+  const std::string& key_id =
+      !issuer.subject_key_id().empty() ? issuer.subject_key_id() : leaf.authority_key_id();
+  bool has_points = true;
+  std::string first_point;
+  const std::shared_ptr<const cache::PartitionMetadata> partition =
+      CoveringPartition(leaf, key_id, &has_points, &first_point);
+  if (!has_points) {
     r.source_id = "certificate names no CRL distribution point";
     return r;
   }
-  const std::string& key_id =
-      !issuer.subject_key_id().empty() ? issuer.subject_key_id() : leaf.authority_key_id();
-  std::shared_ptr<const cache::PartitionMetadata> partition;
-  for (const std::string& dp : *points) {
-    partition = partitions_->Covering(dp, key_id);
-    if (partition != nullptr) break;
-  }
   if (partition == nullptr) {
-    r.source_id = absl::StrCat("no CRL stored for ", points->front());
+    r.source_id = absl::StrCat("no CRL stored for ", first_point);
     return r;
   }
   r.source = verify::RevocationSource::kCrl;

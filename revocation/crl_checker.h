@@ -44,6 +44,14 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
   // written), memoized per certificate.
   std::shared_ptr<const std::vector<std::string>> DistributionPoints(
       const verify::Certificate& leaf) const;
+  // The stored partition covering `leaf` from the issuer with `key_id`, by
+  // the leaf's distribution points; null (and *first_point set, when it has
+  // any) when none is stored. Remembered per thread and leaf while the
+  // partitions' coverage is unchanged: a repeat signer costs one look-up
+  // instead of one per distribution point.
+  std::shared_ptr<const cache::PartitionMetadata> CoveringPartition(
+      const verify::Certificate& leaf, const std::string& key_id, bool* has_points,
+      std::string* first_point) const;
   verify::RevocationSummary FromCrl(const verify::Certificate& leaf,
                                     const verify::Certificate& issuer,
                                     absl::Time validation_time, verify::RevocationMode mode) const;
@@ -69,6 +77,12 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
       ABSL_GUARDED_BY(mu_);
   // In front of dps_, per thread: no lock for a repeat signer.
   PerThreadCache<std::string, std::vector<std::string>> recent_dps_{2048};
+  // CoveringPartition's answers, by leaf SHA-256 and issuer key id.
+  struct RecentPartition {
+    uint64_t changes;  // PartitionManager::covering_changes() when found
+    std::shared_ptr<const cache::PartitionMetadata> partition;
+  };
+  PerThreadCache<std::string, RecentPartition> recent_partitions_{2048};
 };
 
 // api.md's RevocationReason name for a CRL reason; empty for unspecified.

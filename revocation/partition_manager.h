@@ -91,6 +91,9 @@ class PartitionManager {
   // not copied: the checker asks on every verification.
   std::shared_ptr<const cache::PartitionMetadata> Covering(const std::string& distribution_point,
                                                            const std::string& issuer_key_id) const;
+  // Grows whenever what Covering answers may change: an answer remembered
+  // with this count stays right while the count is unchanged.
+  uint64_t covering_changes() const { return covering_changes_.load(std::memory_order_acquire); }
 
   // Called after every Refresh() and Import() attempt, on the thread that
   // made it. Optional; set before the first Refresh/Import/StartRefresher.
