@@ -9,9 +9,9 @@
 // bench/verify_benchmark.cc). A hit here reads and writes only the calling
 // thread's memory.
 //
-// Values are immutable and shared (std::shared_ptr<const V>): what a thread
-// holds stays valid when the shared cache drops it, and it is the same
-// answer the shared cache would give. Each owner (one cache object) has its
+// Values are shared (std::shared_ptr<Value>; caches name a const Value):
+// what a thread holds stays valid when the shared cache drops it, and it is
+// the same answer the shared cache would give. Each owner (one cache object) has its
 // own table in every thread, found by a process-unique id, so a replaced
 // owner's entries (e.g. the engine before a config reload) are never served
 // by its successor. A thread keeps tables for at most kOwnersPerThread
@@ -47,7 +47,7 @@ class PerThreadCache {
 
   // This thread's entry for `key` (any type the map can look up by), or null.
   template <typename K>
-  std::shared_ptr<const Value> Find(const K& key) const {
+  std::shared_ptr<Value> Find(const K& key) const {
     Table* t = Mine(/*create=*/false);
     if (t == nullptr) return nullptr;
     auto it = t->map.find(key);
@@ -60,13 +60,13 @@ class PerThreadCache {
   // pointers that share the holder's ownership: copying them writes the
   // holder's reference count, which only this thread touches, and not the
   // value's, which every core that uses the value writes.
-  void Put(Key key, std::shared_ptr<const Value> value) const {
+  void Put(Key key, std::shared_ptr<Value> value) const {
     if (capacity_ == 0) return;
     Table* t = Mine(/*create=*/true);
     if (t->map.size() >= capacity_) t->map.clear();
-    auto holder = std::make_shared<const std::shared_ptr<const Value>>(std::move(value));
-    const Value* raw = holder->get();
-    t->map.insert_or_assign(std::move(key), std::shared_ptr<const Value>(std::move(holder), raw));
+    auto holder = std::make_shared<const std::shared_ptr<Value>>(std::move(value));
+    Value* raw = holder->get();
+    t->map.insert_or_assign(std::move(key), std::shared_ptr<Value>(std::move(holder), raw));
   }
 
  private:
@@ -74,7 +74,7 @@ class PerThreadCache {
   struct Table {
     uint64_t owner = 0;  // 0: free
     uint64_t last_used = 0;
-    absl::flat_hash_map<Key, std::shared_ptr<const Value>> map;
+    absl::flat_hash_map<Key, std::shared_ptr<Value>> map;
   };
   struct Tables {
     std::array<Table, kOwnersPerThread> tables;

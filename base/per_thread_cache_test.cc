@@ -11,7 +11,7 @@
 namespace kensho {
 namespace {
 
-using Cache = PerThreadCache<std::string, int>;
+using Cache = PerThreadCache<std::string, const int>;
 
 TEST(PerThreadCacheTest, FindsWhatThisThreadPut) {
   Cache cache(8);

@@ -78,7 +78,7 @@ class RevocationLookupCache {
   };
 
   const RevocationStore* store_;
-  PerThreadCache<std::string, Node> recent_;
+  PerThreadCache<std::string, const Node> recent_;
   size_t per_shard_;
   std::unique_ptr<Shard[]> shards_;
   size_t shard_count_;

@@ -76,13 +76,13 @@ class CrlRevocationChecker final : public verify::RevocationChecker {
   mutable std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> dps_
       ABSL_GUARDED_BY(mu_);
   // In front of dps_, per thread: no lock for a repeat signer.
-  PerThreadCache<std::string, std::vector<std::string>> recent_dps_{2048};
+  PerThreadCache<std::string, const std::vector<std::string>> recent_dps_{2048};
   // CoveringPartition's answers, by leaf SHA-256 and issuer key id.
   struct RecentPartition {
     uint64_t changes;  // PartitionManager::covering_changes() when found
     std::shared_ptr<const cache::PartitionMetadata> partition;
   };
-  PerThreadCache<std::string, RecentPartition> recent_partitions_{2048};
+  PerThreadCache<std::string, const RecentPartition> recent_partitions_{2048};
 };
 
 // api.md's RevocationReason name for a CRL reason; empty for unspecified.

@@ -159,7 +159,7 @@ class PartitionManager {
     uint64_t changes;
     std::shared_ptr<const cache::PartitionMetadata> stored;
   };
-  PerThreadCache<std::string, RecentCover> recent_covers_{1024};
+  PerThreadCache<std::string, const RecentCover> recent_covers_{1024};
   // Points covering_ at `stored` (replacing what partition `id` had there).
   void SetCovering(const std::string& id, const std::string& distribution_point,
                    std::shared_ptr<const cache::PartitionMetadata> stored)

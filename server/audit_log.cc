@@ -62,8 +62,12 @@ void AppendTime(absl::Time t, std::string* out) {
   out->push_back('"');
   out->append(cached);
   // ".mmmZ" by hand: snprintf was a fifth of a record's formatting.
-  const char frac[6] = {'.', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
-                        static_cast<char>('0' + ms % 10), 'Z', '"'};
+  const char frac[6] = {'.',
+                        static_cast<char>('0' + ms / 100),
+                        static_cast<char>('0' + ms / 10 % 10),
+                        static_cast<char>('0' + ms % 10),
+                        'Z',
+                        '"'};
   out->append(frac, sizeof frac);
 }
 

@@ -15,11 +15,6 @@ namespace {
 
 constexpr size_t kMaxMemo = 10000;
 
-uint64_t NextAuthorizerId() {
-  static std::atomic<uint64_t> next{1};
-  return next.fetch_add(1, std::memory_order_relaxed);
-}
-
 }  // namespace
 
 bool RateLimiter::TryTake(double n, absl::Time now) {
@@ -45,7 +40,7 @@ void StreamLimiter::Close() {
   --open_;
 }
 
-CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) : id_(NextAuthorizerId()) {
+CallerAuthorizer::CallerAuthorizer(const v1::ServerConfig& config) {
   mtls_ = !config.tls().client_ca_file().empty();
   Reload(config);
 }
@@ -79,20 +74,14 @@ void CallerAuthorizer::Reload(const v1::ServerConfig& config) {
 }
 
 CallerRights CallerAuthorizer::OpenRights() const {
-  struct Held {
-    uint64_t authorizer = 0;
-    uint64_t generation = 0;
-    CallerRights rights;
-  };
-  thread_local Held held;
   const uint64_t generation = generation_.load(std::memory_order_acquire);
-  if (held.authorizer != id_ || held.generation != generation) {
-    absl::ReaderMutexLock lock(&mu_);
-    // Read under mu_ with the rights: a Reload in between only makes the
-    // next call renew again.
-    held = {id_, generation_.load(std::memory_order_relaxed), open_rights_};
-  }
-  return held.rights;
+  if (auto held = open_copy_.Find(generation); held != nullptr) return *held;
+  absl::ReaderMutexLock lock(&mu_);
+  // Tagged with the generation read under mu_ with the rights: a Reload
+  // since the load above only makes the next call renew again.
+  open_copy_.Put(generation_.load(std::memory_order_relaxed),
+                 std::make_shared<const CallerRights>(open_rights_));
+  return open_rights_;
 }
 
 absl::StatusOr<CallerRights> CallerAuthorizer::Identify(

@@ -86,21 +86,21 @@ class CallerAuthorizer {
     std::string subject, fingerprint;
     CallerRights rights;
   };
-  // The rights without mTLS, from the calling thread's own copy (renewed
-  // after a Reload): no shared lock per call.
+  // The rights without mTLS, from the calling thread's own copy (keyed by
+  // generation_, so renewed after a Reload): no shared lock per call.
   CallerRights OpenRights() const;
 
   bool mtls_ = false;
-  const uint64_t id_;  // process-unique: which authorizer a thread's copies are for
   // Bumped by Reload; every call reads it (and writes nothing shared).
   std::atomic<uint64_t> generation_{0};
+  PerThreadCache<uint64_t, const CallerRights> open_copy_{1};
   // Each thread's recent answers by PEM, tagged with the generation they
   // were found in.
   struct Recent {
     uint64_t generation;
     absl::StatusOr<CallerRights> rights;
   };
-  PerThreadCache<std::string, Recent> recent_{64};
+  PerThreadCache<std::string, const Recent> recent_{64};
   // PEM -> rights, so a known peer costs a lookup, not a certificate parse.
   mutable absl::Mutex mu_;
   CallerRights open_rights_ ABSL_GUARDED_BY(mu_);

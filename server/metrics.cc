@@ -135,17 +135,20 @@ struct alignas(64) ServerMetrics::Stripe {
   std::array<Method, kRpcMethods> methods;
 };
 
-// The stripes' sums as last handed to Prometheus (counters and histograms
-// only grow there, so each scrape adds the difference).
+// One method's tallies summed over the stripes.
+struct ServerMetrics::Sums {
+  int64_t in_flight = 0;
+  std::array<int64_t, ServerMetrics::kCodes> calls{};
+  std::array<std::array<int64_t, ServerMetrics::kSubIndications>, LiveStats::kIndications>
+      verdicts{};
+  std::array<int64_t, kRpcBucketCount> rpc_buckets{}, item_buckets{};
+  int64_t rpc_nanos = 0, item_nanos = 0;
+};
+
+// The sums as last handed to Prometheus (counters and histograms only grow
+// there, so each scrape adds the difference).
 struct ServerMetrics::Published {
-  struct Method {
-    std::array<int64_t, ServerMetrics::kCodes> calls{};
-    std::array<std::array<int64_t, ServerMetrics::kSubIndications>, LiveStats::kIndications>
-        verdicts{};
-    std::array<int64_t, kRpcBucketCount> rpc_buckets{}, item_buckets{};
-    int64_t rpc_nanos = 0, item_nanos = 0;
-  };
-  std::array<Method, kRpcMethods> methods;
+  std::array<Sums, kRpcMethods> methods;
 };
 
 // Values owned elsewhere (the engine's caches, the partitions), read when
@@ -296,6 +299,25 @@ void ServerMetrics::SetScrapeSources(std::function<std::shared_ptr<verify::Engin
 
 ServerMetrics::Stripe& ServerMetrics::Mine() const { return stripes_[ThreadStripe()]; }
 
+ServerMetrics::Sums ServerMetrics::Sum(int method) const {
+  Sums sums;
+  for (int si = 0; si < kThreadStripes; ++si) {
+    const Stripe::Method& s = stripes_[si].methods[method];
+    sums.in_flight += Read(s.in_flight);
+    for (int c = 0; c < kCodes; ++c) sums.calls[c] += Read(s.calls[c]);
+    for (int i = 0; i < LiveStats::kIndications; ++i) {
+      for (int u = 0; u < kSubIndications; ++u) sums.verdicts[i][u] += Read(s.verdicts[i][u]);
+    }
+    for (int b = 0; b < kRpcBucketCount; ++b) {
+      sums.rpc_buckets[b] += Read(s.rpc_duration.buckets[b]);
+      sums.item_buckets[b] += Read(s.item_duration.buckets[b]);
+    }
+    sums.rpc_nanos += Read(s.rpc_duration.nanos);
+    sums.item_nanos += Read(s.item_duration.nanos);
+  }
+  return sums;
+}
+
 ServerMetrics::Clock::time_point ServerMetrics::BeginCall(RpcMethod method) {
   Add(Mine().methods[static_cast<int>(method)].in_flight, 1);
   return Clock::now();
@@ -421,24 +443,9 @@ void ServerMetrics::Publish() const {
   for (int mi = 0; mi < kRpcMethods; ++mi) {
     const RpcMethod method = static_cast<RpcMethod>(mi);
     PerMethod& m = methods_[mi];
-    Published::Method& was = published_->methods[mi];
-    int64_t in_flight = 0;
-    Published::Method now;
-    for (int si = 0; si < kThreadStripes; ++si) {
-      const Stripe::Method& s = stripes_[si].methods[mi];
-      in_flight += Read(s.in_flight);
-      for (int c = 0; c < kCodes; ++c) now.calls[c] += Read(s.calls[c]);
-      for (int i = 0; i < LiveStats::kIndications; ++i) {
-        for (int u = 0; u < kSubIndications; ++u) now.verdicts[i][u] += Read(s.verdicts[i][u]);
-      }
-      for (int b = 0; b < kRpcBucketCount; ++b) {
-        now.rpc_buckets[b] += Read(s.rpc_duration.buckets[b]);
-        now.item_buckets[b] += Read(s.item_duration.buckets[b]);
-      }
-      now.rpc_nanos += Read(s.rpc_duration.nanos);
-      now.item_nanos += Read(s.item_duration.nanos);
-    }
-    m.in_flight->Set(static_cast<double>(in_flight));
+    Sums& was = published_->methods[mi];
+    const Sums now = Sum(mi);
+    m.in_flight->Set(static_cast<double>(now.in_flight));
     for (int code = 0; code < kCodes; ++code) {
       if (now.calls[code] == was.calls[code]) continue;
       Cached(m.calls[code], calls_, [&] {
@@ -482,16 +489,14 @@ ServerMetrics::Totals ServerMetrics::totals() const {
   t.item_errors = item_errors_total_.load(std::memory_order_relaxed);
   t.shed = shed_total_.load(std::memory_order_relaxed);
   std::array<int64_t, kSubIndications> by_sub{};
-  for (int si = 0; si < kThreadStripes; ++si) {
-    for (const Stripe::Method& m : stripes_[si].methods) {
-      t.in_flight += Read(m.in_flight);
-      for (const Tally& c : m.calls) t.calls += Read(c);
-      for (int i = 0; i < LiveStats::kIndications; ++i) {
-        for (int u = 0; u < kSubIndications; ++u) {
-          const int64_t n = Read(m.verdicts[i][u]);
-          t.by_indication[i] += n;
-          by_sub[u] += n;
-        }
+  for (int mi = 0; mi < kRpcMethods; ++mi) {
+    const Sums sums = Sum(mi);
+    t.in_flight += sums.in_flight;
+    for (int64_t n : sums.calls) t.calls += n;
+    for (int i = 0; i < LiveStats::kIndications; ++i) {
+      for (int u = 0; u < kSubIndications; ++u) {
+        t.by_indication[i] += sums.verdicts[i][u];
+        by_sub[u] += sums.verdicts[i][u];
       }
     }
   }

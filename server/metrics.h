@@ -152,6 +152,8 @@ class ServerMetrics {
   // stripes up to date (at each scrape).
   void Publish() const;
   Stripe& Mine() const;
+  struct Sums;
+  Sums Sum(int method) const;  // one method's tallies over all stripes
 
   static int Index(int value, int size) { return value >= 0 && value < size ? value : 0; }
   // The counters RecordVerdict/RecordItemError/RecordShed and RecordTally

@@ -54,7 +54,7 @@ class CertificateCache {
   const size_t per_shard_;
   std::array<Shard, kShards> shards_;
   // Keyed like the shards; a hit is checked against the DER all the same.
-  PerThreadCache<uint64_t, ParsedCertificate> recent_;
+  PerThreadCache<uint64_t, const ParsedCertificate> recent_;
   StripedCounter hits_, misses_;
 };
 

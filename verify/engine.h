@@ -128,7 +128,7 @@ class Engine {
       ABSL_GUARDED_BY(memo_mu_);
   // In front of lifecycle_memo_: no lock for a repeat signer (see
   // base/per_thread_cache.h).
-  PerThreadCache<std::string, LifecycleMemo> recent_lifecycle_;
+  PerThreadCache<std::string, const LifecycleMemo> recent_lifecycle_;
 };
 
 }  // namespace kensho::verify

@@ -96,7 +96,7 @@ class PathValidator {
   mutable absl::Mutex mu_;
   Cache passes_ ABSL_GUARDED_BY(mu_);
   Cache failures_ ABSL_GUARDED_BY(mu_);
-  PerThreadCache<std::string, PathResult> recent_;
+  PerThreadCache<std::string, const PathResult> recent_;
 };
 
 }  // namespace kensho::verify
