@@ -6,7 +6,8 @@ set -euo pipefail
 PACKAGES=(
   bazel-bootstrap bazel-rules-java bazel-skylib
   g++ python3 openssl ca-certificates procps iproute2
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  libgrpc++-dev libgrpc-dev libc-ares-dev libre2-dev zlib1g-dev
+  protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libssl-dev libabsl-dev librocksdb-dev libbenchmark-dev libgtest-dev libgmock-dev
   prometheus-cpp-dev libcurl4-openssl-dev libyaml-cpp-dev libgoogle-perftools-dev
   prometheus
