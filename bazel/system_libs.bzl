@@ -13,9 +13,9 @@ times, and each crossing of a shared library is an indirect call through
 the PLT plus, for their thread-locals, a __tls_get_addr call. Linked in, the
 server spent 19% less CPU per unary call, 9% less per stream item and 5% less
 per batch item (bench/ab.sh; README, Benchmarks). Each list is one linker
-group, so that the archives' order does not matter. OpenSSL, zlib and the C runtime stay shared: libcurl
-and librocksdb load them too, and two copies of a library in one process
-would each keep their own globals.
+group, so that the archives' order does not matter. OpenSSL, zlib and the C
+runtime stay shared: libcurl and librocksdb load them too, and two copies of
+a library in one process would each keep their own globals.
 
 --config=tsan links the shared libraries instead (--define=system_libs=shared,
 see //third_party:shared_system_libs): its absl::Mutex wrappers
@@ -104,51 +104,20 @@ _GRPC_PROTOBUF_ARCHIVES = [
     "protobuf",
 ]
 
+# absl_flags_parse needs these and the Abseil archives above.
 _ABSL_FLAGS_ARCHIVES = [
     "absl_flags_parse",
     "absl_flags_usage",
     "absl_flags_usage_internal",
     "absl_flags_internal",
     "absl_flags_marshalling",
-    "absl_str_format_internal",
     "absl_flags_reflection",
     "absl_flags_private_handle_accessor",
     "absl_flags_commandlineflag",
     "absl_flags_commandlineflag_internal",
     "absl_flags_config",
     "absl_flags_program_name",
-    "absl_cord",
-    "absl_cordz_info",
-    "absl_cord_internal",
-    "absl_cordz_functions",
-    "absl_cordz_handle",
-    "absl_hash",
-    "absl_city",
-    "absl_bad_variant_access",
-    "absl_low_level_hash",
-    "absl_raw_hash_set",
-    "absl_bad_optional_access",
-    "absl_hashtablez_sampler",
-    "absl_exponential_biased",
-    "absl_synchronization",
-    "absl_graphcycles_internal",
-    "absl_stacktrace",
-    "absl_symbolize",
-    "absl_debugging_internal",
-    "absl_demangle_internal",
-    "absl_malloc_internal",
-    "absl_time",
-    "absl_civil_time",
-    "absl_strings",
-    "absl_strings_internal",
-    "absl_base",
-    "absl_spinlock_wait",
-    "absl_int128",
-    "absl_throw_delegate",
-    "absl_raw_logging_internal",
-    "absl_log_severity",
-    "absl_time_zone",
-]
+] + _GRPC_PROTOBUF_ARCHIVES
 
 GRPC_PROTOBUF_LINKOPTS = _either(_GRPC_PROTOBUF_ARCHIVES)
 
