@@ -1,6 +1,7 @@
 #include "server/metrics.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "absl/status/status.h"
@@ -33,10 +34,14 @@ constexpr const char* kCodeNames[ServerMetrics::kCodes] = {
     "UNAUTHENTICATED",
 };
 
+// RPC and item durations, in seconds.
+constexpr std::array<double, 17> kRpcBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                               0.005,   0.01,   0.025,   0.05,   0.1,   0.25,
+                                               0.5,     1,      2.5,     5,      10};
+
 const prometheus::Histogram::BucketBoundaries& RpcBuckets() {
-  static const auto* b = new prometheus::Histogram::BucketBoundaries{
-      0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-      0.05,    0.1,    0.25,    0.5,    1,     2.5,    5,     10};
+  static const auto* b =
+      new prometheus::Histogram::BucketBoundaries(kRpcBounds.begin(), kRpcBounds.end());
   return *b;
 }
 
@@ -51,13 +56,12 @@ double Seconds(ServerMetrics::Clock::duration d) {
 }
 
 // Buckets of RpcBuckets(), +Inf last.
-constexpr int kRpcBucketCount = 18;
+constexpr int kRpcBucketCount = static_cast<int>(kRpcBounds.size()) + 1;
 
 // Histogram::Observe's bucketing: the first boundary >= the value.
 int RpcBucketOf(double seconds) {
-  const auto& bounds = RpcBuckets();
-  return static_cast<int>(std::lower_bound(bounds.begin(), bounds.end(), seconds) -
-                          bounds.begin());
+  return static_cast<int>(std::lower_bound(kRpcBounds.begin(), kRpcBounds.end(), seconds) -
+                          kRpcBounds.begin());
 }
 
 int64_t Nanos(ServerMetrics::Clock::duration d) {
