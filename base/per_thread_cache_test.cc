@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/per_thread_snapshot.h"
 #include "base/striped_counter.h"
 #include "gtest/gtest.h"
 
@@ -67,6 +68,19 @@ TEST(PerThreadCacheTest, CapacityZeroKeepsNothing) {
   Cache cache(0);
   cache.Put("a", std::make_shared<const int>(1));
   EXPECT_EQ(cache.Find(std::string("a")), nullptr);
+}
+
+TEST(PerThreadSnapshotTest, AThreadThatHoldsTheOldValueSeesTheNewOneAfterSet) {
+  PerThreadSnapshot<const int> snapshot(std::make_shared<const int>(1));
+  EXPECT_EQ(*snapshot.Get(), 1);  // now this thread holds 1
+  std::thread([&] {
+    EXPECT_EQ(*snapshot.Get(), 1);
+    snapshot.Set(std::make_shared<const int>(2));
+    EXPECT_EQ(*snapshot.Get(), 2);
+  }).join();
+  EXPECT_EQ(*snapshot.Get(), 2);
+  snapshot.Set(std::make_shared<const int>(3));
+  EXPECT_EQ(*snapshot.Get(), 3);
 }
 
 TEST(StripedCounterTest, SumsEveryThreadsAdds) {

@@ -66,27 +66,16 @@ void CallerAuthorizer::Reload(const v1::ServerConfig& config) {
     }
     callers.push_back(std::move(caller));
   }
+  open_rights_.Set(std::make_shared<const CallerRights>(std::move(open_rights)));
   absl::MutexLock lock(&mu_);
-  open_rights_ = std::move(open_rights);
   callers_ = std::move(callers);
   memo_.clear();
   generation_.fetch_add(1, std::memory_order_release);
 }
 
-CallerRights CallerAuthorizer::OpenRights() const {
-  const uint64_t generation = generation_.load(std::memory_order_acquire);
-  if (auto held = open_copy_.Find(generation); held != nullptr) return *held;
-  absl::ReaderMutexLock lock(&mu_);
-  // Tagged with the generation read under mu_ with the rights: a Reload
-  // since the load above only makes the next call renew again.
-  open_copy_.Put(generation_.load(std::memory_order_relaxed),
-                 std::make_shared<const CallerRights>(open_rights_));
-  return open_rights_;
-}
-
 absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
     const grpc::ServerContextBase& context) const {
-  if (!mtls_) return OpenRights();
+  if (!mtls_) return *open_rights_.Get();
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   std::string pem;
   if (auth != nullptr) {
@@ -98,7 +87,7 @@ absl::StatusOr<CallerRights> CallerAuthorizer::Identify(
 }
 
 absl::StatusOr<CallerRights> CallerAuthorizer::IdentifyPem(const std::string& pem) const {
-  if (!mtls_) return OpenRights();
+  if (!mtls_) return *open_rights_.Get();
   if (pem.empty()) return absl::UnauthenticatedError("a client certificate is required");
   // Read before the shared memo: an answer is tagged with a generation no
   // newer than the callers it was found among.

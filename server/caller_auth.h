@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "base/per_thread_cache.h"
+#include "base/per_thread_snapshot.h"
 #include "proto/config.pb.h"
 
 namespace grpc {
@@ -86,14 +87,11 @@ class CallerAuthorizer {
     std::string subject, fingerprint;
     CallerRights rights;
   };
-  // The rights without mTLS, from the calling thread's own copy (keyed by
-  // generation_, so renewed after a Reload): no shared lock per call.
-  CallerRights OpenRights() const;
-
   bool mtls_ = false;
-  // Bumped by Reload; every call reads it (and writes nothing shared).
+  // The rights without mTLS; every call reads them (base/per_thread_snapshot.h).
+  PerThreadSnapshot<const CallerRights> open_rights_{nullptr};
+  // Bumped by Reload; every call with mTLS reads it (and writes nothing shared).
   std::atomic<uint64_t> generation_{0};
-  PerThreadCache<uint64_t, const CallerRights> open_copy_{1};
   // Each thread's recent answers by PEM, tagged with the generation they
   // were found in.
   struct Recent {
@@ -103,7 +101,6 @@ class CallerAuthorizer {
   PerThreadCache<std::string, const Recent> recent_{64};
   // PEM -> rights, so a known peer costs a lookup, not a certificate parse.
   mutable absl::Mutex mu_;
-  CallerRights open_rights_ ABSL_GUARDED_BY(mu_);
   std::vector<Caller> callers_ ABSL_GUARDED_BY(mu_);
   mutable std::unordered_map<std::string, absl::StatusOr<CallerRights>> memo_
       ABSL_GUARDED_BY(mu_);

@@ -11,25 +11,8 @@ namespace kensho::server {
 ValidatorHandler::ValidatorHandler(std::shared_ptr<verify::Engine> engine, Clock clock)
     : clock_(std::move(clock)), engine_(std::move(engine)) {}
 
-std::shared_ptr<verify::Engine> ValidatorHandler::engine() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return engine_;
-}
-
-std::shared_ptr<verify::Engine> ValidatorHandler::Current() const {
-  const uint64_t generation = generation_.load(std::memory_order_acquire);
-  if (auto held = current_.Find(generation); held != nullptr) return held;
-  absl::ReaderMutexLock lock(&mu_);
-  // Tagged with the generation read under mu_ with the engine: a swap since
-  // the load above only makes the next call renew again.
-  current_.Put(generation_.load(std::memory_order_relaxed), engine_);
-  return engine_;
-}
-
 void ValidatorHandler::SwapEngine(std::shared_ptr<verify::Engine> engine) {
-  absl::MutexLock lock(&mu_);
-  engine_ = std::move(engine);
-  generation_.fetch_add(1, std::memory_order_release);
+  engine_.Set(std::move(engine));
 }
 
 absl::Status ValidatorHandler::VerifySignedDocument(const v1::VerifySignedDocumentRequest& r,
@@ -43,10 +26,10 @@ absl::Status ValidatorHandler::VerifySignedDocument(const v1::VerifySignedDocume
     std::optional<absl::string_view> data, digest;
     if (r.raw().signed_case() == v1::RawSignature::kData) data = r.raw().data();
     if (r.raw().signed_case() == v1::RawSignature::kDigest) digest = r.raw().digest();
-    verdict = Current()->VerifyRawSignature(r.raw().certificate(), data, digest, *alg,
+    verdict = engine()->VerifyRawSignature(r.raw().certificate(), data, digest, *alg,
                                           r.raw().signature(), options);
   } else {
-    verdict = Current()->VerifySignedDocument(r.cms(), r.detached_content(), options);
+    verdict = engine()->VerifySignedDocument(r.cms(), r.detached_content(), options);
   }
   if (!verdict.ok()) return verdict.status();
   ToProto(*std::move(verdict), r.policy().include_trace(), out);
@@ -54,7 +37,7 @@ absl::Status ValidatorHandler::VerifySignedDocument(const v1::VerifySignedDocume
 }
 
 absl::Status ValidatorHandler::IssueChallenge(v1::Challenge* out) {
-  auto issued = Current()->challenges().Issue(clock_());
+  auto issued = engine()->challenges().Issue(clock_());
   if (!issued.ok()) return issued.status();
   out->set_nonce(issued->nonce);
   ToProto(issued->expires_at, out->mutable_expires_at());
@@ -81,7 +64,7 @@ absl::Status ValidatorHandler::VerifyAuthAssertion(const v1::VerifyAuthAssertion
         "policy.validation_time: not allowed for a login; it is always now");
   }
   auto verdict =
-      Current()->VerifyAuthAssertion(r.nonce(), r.certificate(), r.signature(), *alg, options);
+      engine()->VerifyAuthAssertion(r.nonce(), r.certificate(), r.signature(), *alg, options);
   if (!verdict.ok()) return verdict.status();
   ToProto(*std::move(verdict), r.policy().include_trace(), out);
   return absl::OkStatus();
@@ -97,7 +80,7 @@ absl::Status ValidatorHandler::ValidateCertificate(const v1::ValidateCertificate
   std::vector<absl::string_view> intermediates(r.intermediates().begin(),
                                                r.intermediates().end());
   auto verdict =
-      Current()->ValidateCertificate(r.certificate(), intermediates, FromProto(r.usage()), options);
+      engine()->ValidateCertificate(r.certificate(), intermediates, FromProto(r.usage()), options);
   if (!verdict.ok()) return verdict.status();
   ToProto(*std::move(verdict), r.policy().include_trace(), out);
   return absl::OkStatus();

@@ -4,15 +4,12 @@
 #ifndef KENSHO_SERVER_VALIDATOR_HANDLER_H_
 #define KENSHO_SERVER_VALIDATOR_HANDLER_H_
 
-#include <atomic>
-#include <cstdint>
 #include <functional>
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "base/per_thread_cache.h"
+#include "base/per_thread_snapshot.h"
 #include "proto/kensho.pb.h"
 #include "verify/engine.h"
 
@@ -39,23 +36,15 @@ class ValidatorHandler {
   void VerifyItem(const v1::VerifyRequest& r, bool subject_allowed, v1::VerifyResponse* out);
 
   // The current engine; calls in flight keep the one they started with.
-  std::shared_ptr<verify::Engine> engine() const;
+  // Every call asks: the answer comes from the calling thread's own
+  // reference (base/per_thread_snapshot.h).
+  std::shared_ptr<verify::Engine> engine() const { return engine_.Get(); }
   // Replaces the engine (config reload), atomically for new calls.
   void SwapEngine(std::shared_ptr<verify::Engine> engine);
 
  private:
-  // The engine for a call, from the calling thread's own reference (keyed
-  // by generation_), renewed when SwapEngine has run since: no lock and no
-  // shared reference count written per call (both cores writing that one
-  // mutex and count cost ~0.2 µs a call).
-  std::shared_ptr<verify::Engine> Current() const;
-
   const Clock clock_;
-  mutable absl::Mutex mu_;
-  std::shared_ptr<verify::Engine> engine_ ABSL_GUARDED_BY(mu_);
-  // Bumped by SwapEngine; read (not written) by every call.
-  std::atomic<uint64_t> generation_{0};
-  PerThreadCache<uint64_t, verify::Engine> current_{1};
+  PerThreadSnapshot<verify::Engine> engine_;
 };
 
 }  // namespace kensho::server
